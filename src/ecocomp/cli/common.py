@@ -1,0 +1,81 @@
+"""What every command shares: the --tariffs option, error-to-exit-code mapping, stderr output."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+
+from ecocomp.errors import DataError, EcocompError, UsageError
+from ecocomp.tariff_book import TARIFFS_ENV
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+EXIT_OK = 0
+EXIT_DATA = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+
+TariffsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--tariffs",
+        help=(
+            "A folder of your own tariff tables (TOML), added to the shipped ones; a table for "
+            "the same family, jurisdiction and period replaces the shipped one. Repeatable. "
+            f"Also read from ${TARIFFS_ENV} (folders separated by '{os.pathsep}')."
+        ),
+        exists=True,
+        file_okay=False,
+        dir_okay=True,
+        show_default=False,
+    ),
+]
+
+
+def err(message: str) -> None:
+    """Write one message to stderr."""
+    typer.echo(message, err=True)
+
+
+def exits_on_error(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn ecocomp's errors into a message on stderr and an exit code, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except UsageError as exc:
+            err(f"ecocomp: usage error: {exc}")
+            raise typer.Exit(EXIT_USAGE) from None
+        except DataError as exc:
+            err(f"ecocomp: {exc}")
+            raise typer.Exit(EXIT_DATA) from None
+        except EcocompError as exc:
+            err(f"ecocomp: {exc}")
+            raise typer.Exit(EXIT_DATA) from None
+        except OSError as exc:
+            err(f"ecocomp: cannot read or write {exc.filename or ''}: {exc.strerror or exc}")
+            raise typer.Exit(EXIT_DATA) from None
+        except (KeyboardInterrupt, typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # a bug: say so plainly, still without a traceback
+            err(
+                f"ecocomp: internal error ({type(exc).__name__}: {exc}). This is a bug in ecocomp; "
+                "please report it with the command you ran. Set ECOCOMP_DEBUG=1 for details."
+            )
+            if _debug():
+                raise
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+    return wrapper
+
+
+def _debug() -> bool:
+    return os.environ.get("ECOCOMP_DEBUG", "") not in ("", "0")

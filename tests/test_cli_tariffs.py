@@ -1,0 +1,96 @@
+"""The CLI skeleton through typer's CliRunner: version, list, show, diff, exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from ecocomp import __version__
+from ecocomp.cli.main import app
+from ecocomp.tariff_book import TariffBook
+
+ENV = {"ECOCOMP_TARIFFS": ""}
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args), env=ENV)
+    return result.exit_code, result.output
+
+
+def test_version() -> None:
+    code, out = invoke("--version")
+    assert code == 0
+    assert out.strip() == f"ecocomp {__version__}"
+
+
+def test_list_shows_every_table_with_document_status_and_hash(book: TariffBook) -> None:
+    code, out = invoke("tariffs", "list")
+    assert code == 0
+    lines = out.splitlines()
+    for tariff in book.tariffs:
+        row = next(line for line in lines if f" {tariff.id} " in line)
+        for cell in (
+            tariff.family,
+            tariff.header.document,
+            tariff.header.status,
+            tariff.short_hash,
+        ):
+            assert cell in row, (tariff.id, cell)
+
+
+def test_show_prints_values_with_units_and_evidence() -> None:
+    code, out = invoke("tariffs", "show", "jiangsu-fund-2018")
+    assert code == 0
+    assert "苏政发〔2019〕2号" in out
+    row = next(line for line in out.splitlines() if "rates.south" in line)
+    assert "2000" in row and "CNY/billing_unit" in row and "verified" in row
+
+
+def test_show_unknown_id_is_a_usage_error_with_known_ids() -> None:
+    code, out = invoke("tariffs", "show", "jiangsu-fund-1999")
+    assert code == 2
+    assert "no tariff table with id 'jiangsu-fund-1999'" in out
+    assert "jiangsu-fund-2018" in out
+    assert "Traceback" not in out
+
+
+def test_diff_shows_changed_rates_value_by_value() -> None:
+    code, out = invoke("tariffs", "diff", "jiangsu-fund-2017", "jiangsu-fund-2018")
+    assert code == 0
+    south = next(line for line in out.splitlines() if "rates.south.value" in line or "rates.south " in line)
+    assert "1500 CNY/billing_unit" in south and "2000 CNY/billing_unit" in south
+    assert "changed" in south
+
+
+def test_diff_shows_added_pollutants() -> None:
+    code, out = invoke("tariffs", "diff", "jiangsu-fund-2016", "jiangsu-fund-2017")
+    assert code == 0
+    assert any("pollutants.VOCs.scope" in line and "added" in line for line in out.splitlines())
+    assert any(
+        "pollutants.TP.scope" in line and "taihu" in line and "all" in line for line in out.splitlines()
+    )
+
+
+def test_diff_of_a_table_with_itself_has_no_differences() -> None:
+    code, out = invoke("tariffs", "diff", "gb3838-2002", "gb3838-2002")
+    assert code == 0
+    assert "0 difference(s)" in out
+
+
+@pytest.mark.parametrize(
+    "args", [["tariffs", "nonsense"], ["--no-such-option"], ["tariffs", "diff", "only-one"]]
+)
+def test_bad_usage_exits_2(args: list[str]) -> None:
+    code, _ = invoke(*args)
+    assert code == 2
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ecocomp", "--version"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"ecocomp {__version__}"
