@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ecocomp import __version__
+from ecocomp.cli.ledger import ledger_app
 from ecocomp.cli.tariffs import tariffs_app
 
 app = typer.Typer(
@@ -21,6 +22,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(tariffs_app, name="tariffs")
+app.add_typer(ledger_app, name="ledger")
 
 
 def _show_version(value: bool) -> None:

@@ -1,0 +1,75 @@
+"""`ecocomp ledger check KIND FILE`: read one ledger and report its problems (exit 0 clean, 1 problems)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecocomp.cli.common import EXIT_DATA, TariffsOption, exits_on_error
+from ecocomp.errors import UsageError
+from ecocomp.ledger_issues import write_issues
+from ecocomp.ledger_kinds import KINDS
+from ecocomp.ledgers import Ledger, read_ledger
+from ecocomp.places import Places
+
+ledger_app = typer.Typer(
+    help="Ledgers (台账) you give ecocomp: check one before a run.", no_args_is_help=True
+)
+
+SHOWN = 10
+
+
+def load_places(tariffs: list[Path]) -> Places:
+    """The places table of the tariff book in force (shipped tables plus --tariffs folders)."""
+    from ecocomp.tariff_book import TariffBook
+
+    return TariffBook.load(tariffs).places
+
+
+@ledger_app.command("check")
+@exits_on_error
+def check(
+    kind: Annotated[str, typer.Argument(help=f"The ledger kind: {', '.join(KINDS)}.", show_default=False)],
+    file: Annotated[
+        Path, typer.Argument(help="The ledger: .csv, .xlsx or .parquet.", exists=True, dir_okay=False)
+    ],
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="The sheet to read (default: the first).")
+    ] = None,
+    issues_out: Annotated[
+        Path | None,
+        typer.Option("--issues-out", help="Write every problem to this .csv (UTF-8 with BOM) or .xlsx."),
+    ] = None,
+    tariffs: TariffsOption = None,
+) -> None:
+    """Read one ledger, check every row, and report rows read, accepted and rejected."""
+    if kind not in KINDS:
+        raise UsageError(f"unknown ledger kind {kind!r}; use one of: {', '.join(KINDS)}")
+    if issues_out is not None and issues_out.suffix.lower() not in (".csv", ".xlsx"):
+        raise UsageError(f"--issues-out {issues_out.name}: give a file ending in .csv or .xlsx")
+    ledger = read_ledger(kind, file, places=load_places(tariffs or []), sheet=sheet)
+    if issues_out is not None:
+        write_issues(ledger.issues, issues_out)
+    _summary(ledger, issues_out)
+    if ledger.issues:
+        raise typer.Exit(EXIT_DATA)
+
+
+def _summary(ledger: Ledger, issues_out: Path | None) -> None:
+    typer.echo(
+        f"{ledger.source} ({ledger.kind}): {ledger.rows_read} rows read, "
+        f"{ledger.rows_accepted} accepted, {ledger.rows_rejected} rejected; sha256 {ledger.sha256[:12]}"
+    )
+    if not ledger.issues:
+        typer.echo("no problems found")
+        return
+    typer.echo(f"{len(ledger.issues)} problem(s); the first {min(SHOWN, len(ledger.issues))}:")
+    for issue in ledger.issues[:SHOWN]:
+        column = f" {issue.column}" if issue.column else ""
+        typer.echo(f"  line {issue.line}{column} {issue.value!r}: {issue.message} [{issue.code}]")
+    if issues_out is not None:
+        typer.echo(f"every problem is in {issues_out}")
+    elif len(ledger.issues) > SHOWN:
+        typer.echo("write them all with --issues-out FILE.csv")

@@ -1,0 +1,69 @@
+"""Writing a ledger's issues as a table a clerk opens in Excel (CSV UTF-8 with BOM, or XLSX).
+
+Source: issue 3 "Ledgers in", section "Checking" (`--issues-out FILE` writes the full list).
+Raw values are written as plain text. In the XLSX every cell is typed as text, so a value such
+as `=SUM(A1)` is never a formula; in the CSV such a value (starting with = + - @, other than a
+plain number) gets a leading apostrophe, the usual guard against formula injection.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from ecocomp.errors import LedgerIssue, UsageError
+
+__all__ = ["ISSUE_COLUMNS", "write_issues"]
+
+ISSUE_COLUMNS = ("file", "line", "column", "value", "code", "message")
+_PLAIN_NUMBER = re.compile(r"^[+-]?[\d,]*\.?\d+%?$")
+
+
+def write_issues(issues: Sequence[LedgerIssue], path: Path) -> None:
+    """Write every issue to `path`; the format comes from its suffix (.csv or .xlsx)."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        _write_csv(issues, path)
+    elif suffix == ".xlsx":
+        _write_xlsx(issues, path)
+    else:
+        raise UsageError(f"cannot write issues to {path.name}: give a file ending in .csv or .xlsx")
+
+
+def _row(issue: LedgerIssue) -> tuple[str, int, str, str, str, str]:
+    return (issue.source, issue.line, issue.column, issue.value, issue.code, issue.message)
+
+
+def _guard(text: str) -> str:
+    """A leading apostrophe for text a spreadsheet would take as a formula."""
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def _write_csv(issues: Sequence[LedgerIssue], path: Path) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ISSUE_COLUMNS)
+        for issue in issues:
+            writer.writerow([_guard(v) if isinstance(v, str) else v for v in _row(issue)])
+
+
+def _write_xlsx(issues: Sequence[LedgerIssue], path: Path) -> None:
+    from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped, unused-ignore]
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("issues")
+    sheet.append(list(ISSUE_COLUMNS))
+    for issue in issues:
+        cells = []
+        for value in _row(issue):
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula
+            cells.append(cell)
+        sheet.append(cells)
+    book.save(path)
