@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
 from ecocomp.errors import DataError, EcocompError, UsageError
+from ecocomp.report import Report, column_totals
 from ecocomp.tariff_book import TARIFFS_ENV
 
 P = ParamSpec("P")
@@ -79,3 +82,34 @@ def exits_on_error(command: Callable[P, R]) -> Callable[P, R]:
 
 def _debug() -> bool:
     return os.environ.get("ECOCOMP_DEBUG", "") not in ("", "0")
+
+
+def print_summary(report: Report) -> None:
+    """The report's first table on the terminal, with its totals (for runs without -o).
+
+    Shows the first column and the figures; the long texts are in the written reports.
+    """
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    table = report.tables[0]
+    shown = [c for i, c in enumerate(table.columns) if i == 0 or c.kind in ("money", "ratio")]
+    view = RichTable(title=report.title)
+    for column in shown:
+        view.add_column(column.zh, justify="left" if column.kind == "text" else "right")
+    for row in table.rows:
+        view.add_row(*(_cell(row.get(c.key), c.kind) for c in shown))
+    if table.totals:
+        sums = column_totals(table)
+        view.add_row(*("合计" if i == 0 else _cell(sums.get(c.key), c.kind) for i, c in enumerate(shown)))
+    Console(highlight=False, width=None if sys.stdout.isatty() else 160).print(view)
+
+
+def _cell(value: object, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "money" and isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if kind == "ratio" and isinstance(value, Decimal):
+        return f"{(value * 100).normalize():f}%"
+    return str(value)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ecocomp import __version__
+from ecocomp.cli.fund import fund
 from ecocomp.cli.ledger import ledger_app
 from ecocomp.cli.tariffs import tariffs_app
 
@@ -23,6 +24,7 @@ app = typer.Typer(
 )
 app.add_typer(tariffs_app, name="tariffs")
 app.add_typer(ledger_app, name="ledger")
+app.command("fund")(fund)
 
 
 def _show_version(value: bool) -> None:

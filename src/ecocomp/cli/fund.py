@@ -1,0 +1,75 @@
+"""`ecocomp fund`: the pollutant-linked fund of every payer in an emissions ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from ecocomp.cli.common import EXIT_DATA, TariffsOption, err, exits_on_error, print_summary
+from ecocomp.fund_report import fund_report, run_fund
+from ecocomp.report import write_report
+from ecocomp.tariff_book import TariffBook
+
+LedgerPath = Annotated[
+    Path, typer.Argument(exists=True, dir_okay=False, help="Emissions ledger 排放量台账 (.csv, .xlsx).")
+]
+
+
+@exits_on_error
+def fund(
+    emissions: LedgerPath,
+    year: Annotated[
+        int, typer.Option("--year", "-y", help="Assessment year 考核年度; picks the tariff version.")
+    ],
+    indicators: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True, dir_okay=False, help="Indicators ledger 考核指标台账: which targets were met."
+        ),
+    ] = None,
+    carbon: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="CO2-intensity ledger 碳排放强度台账 (2021 on)."),
+    ] = None,
+    level: Annotated[
+        Literal["province", "city"],
+        typer.Option(help="province: the provincial table; city: the payer's city's own pass-through table."),
+    ] = "province",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", dir_okay=False, help="Write the report: .xlsx, .csv (lines beside) or .json."
+        ),
+    ] = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(help="Compute the valid rows, list every rejected row in the report, and still exit 1."),
+    ] = False,
+    tariffs: TariffsOption = None,
+) -> None:
+    """Compute each payer's fund, return/reward and net for an assessment year (POLICY.md, family A)."""
+    book = TariffBook.load(tariffs or [])
+    run = run_fund(
+        emissions,
+        year=year,
+        book=book,
+        indicators=indicators,
+        carbon=carbon,
+        level=level,
+        skip_invalid=skip_invalid,
+    )
+    report = fund_report(run)
+    if output is None:
+        print_summary(report)
+    else:
+        for path in write_report(report, output):
+            err(f"wrote {path}")
+    for warning in run.result.warnings:
+        err(f"warning: {warning}")
+    counts = run.reconciliation
+    err("rows: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items()))
+    if run.rejected:
+        err(f"{len(run.rejected)} row problem(s); see the rejected rows (剔除记录) in the report")
+        raise typer.Exit(EXIT_DATA)

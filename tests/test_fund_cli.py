@@ -1,0 +1,190 @@
+"""`ecocomp fund` end to end on the shipped examples: xlsx, csv and json read back to the same figures."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from ecocomp.cli.main import app
+
+ROOT = Path(__file__).resolve().parents[1]
+EX18 = ROOT / "examples" / "suzhou-2018"
+EX21 = ROOT / "examples" / "suzhou-2021"
+ENV = {"ECOCOMP_TARIFFS": ""}
+
+# POLICY.md family A, 苏政发〔2019〕2号: 苏南 2000 yuan per t, TP per 100 kg (so 20 000 per t).
+RATE_2018_SOUTH = {
+    "COD": 2000,
+    "NH3-N": 2000,
+    "SO2": 2000,
+    "NOx": 2000,
+    "TN": 2000,
+    "VOCs": 2000,
+    "TP": 20000,
+}
+REWARD_2018 = {
+    "空气质量优良天数比率": Decimal("0.15"),
+    "PM2.5年均浓度": Decimal("0.10"),
+    "地表水达到或好于Ⅲ类比例": Decimal("0.10"),
+    "地表水功能区达标率": Decimal("0.10"),
+}
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["fund", *args], env=ENV)
+    return result.exit_code, result.output
+
+
+def fund_2018(out: Path) -> tuple[int, str]:
+    return run(
+        str(EX18 / "emissions.csv"),
+        "--year",
+        "2018",
+        "--indicators",
+        str(EX18 / "indicators.csv"),
+        "-o",
+        str(out),
+    )
+
+
+def test_json_figures_follow_from_the_policy_by_hand(tmp_path: Path) -> None:
+    code, output = fund_2018(tmp_path / "fund.json")
+    assert code == 0, output
+    data = json.loads((tmp_path / "fund.json").read_text("utf-8"))
+    for line in data["lines"]:
+        tonnes = Decimal(line["quantity"])  # the example ledger is in tonnes
+        assert Decimal(line["amount"]) == (tonnes * RATE_2018_SOUTH[line["pollutant"]]).quantize(
+            Decimal("0.01")
+        )
+        assert isinstance(line["amount"], str) and isinstance(line["rate"], str)
+    for payer in data["summary"]:
+        lines = [Decimal(x["amount"]) for x in data["lines"] if x["payer_code"] == payer["payer_code"]]
+        assert Decimal(payer["fund"]) == sum(lines, Decimal(0))
+        met = [m for m in payer["met"].split("、") if m]
+        assert Decimal(payer["return_ratio"]) == sum((REWARD_2018[m] for m in met), Decimal(0))
+        assert Decimal(payer["return_amount"]) == (
+            Decimal(payer["fund"]) * Decimal(payer["return_ratio"])
+        ).quantize(Decimal("0.01"))
+        assert Decimal(payer["net"]) + Decimal(payer["return_amount"]) == Decimal(payer["fund"])
+    manifest = data["manifest"]
+    assert manifest["reconciliation"] == {
+        "emissions_rows_read": 35,
+        "billed": 35,
+        "excluded": 0,
+        "rejected_by_ledger_check": 0,
+        "rejected_by_rules": 0,
+    }
+    assert manifest["tariffs"][0]["document"] == "苏政发〔2019〕2号"
+    assert len(manifest["inputs"][0]["sha256"]) == 64
+
+
+def test_xlsx_and_csv_read_back_to_the_json_figures(tmp_path: Path) -> None:
+    assert fund_2018(tmp_path / "fund.json")[0] == 0
+    assert fund_2018(tmp_path / "fund.xlsx")[0] == 0
+    assert fund_2018(tmp_path / "fund.csv")[0] == 0
+    data = json.loads((tmp_path / "fund.json").read_text("utf-8"))
+    expected = {p["payer"]: Decimal(p["net"]) for p in data["summary"]}
+    total_fund = sum((Decimal(p["fund"]) for p in data["summary"]), Decimal(0))
+
+    book = openpyxl.load_workbook(tmp_path / "fund.xlsx", data_only=True)
+    assert book.sheetnames[:5] == ["汇总", "明细", "不计费记录", "剔除记录", "费率表"]
+    sheet = book["汇总"]
+    header = [c.value for c in sheet[1]]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    got = {r[0]: Decimal(str(r[header.index("净上缴(元)")])) for r in rows if r[0] != "合计"}
+    assert got == expected
+    total_row = next(r for r in rows if r[0] == "合计")
+    assert Decimal(str(total_row[header.index("统筹资金(元)")])) == total_fund
+    formulas = openpyxl.load_workbook(tmp_path / "fund.xlsx")["汇总"]
+    assert str(formulas.cell(len(rows) + 1, header.index("统筹资金(元)") + 1).value).startswith("=SUM(")
+
+    summary = pd.read_csv(tmp_path / "fund.csv", dtype=str, encoding="utf-8-sig")
+    body = summary[summary["缴费主体"] != "合计"]
+    assert dict(zip(body["缴费主体"], body["净上缴(元)"].map(Decimal), strict=True)) == expected
+    lines = pd.read_csv(tmp_path / "fund.lines.csv", dtype=str, encoding="utf-8-sig")
+    assert len(lines[lines.iloc[:, 0] != "合计"]) == 35
+
+
+def test_2021_example_with_carbon_excludes_so2(tmp_path: Path) -> None:
+    out = tmp_path / "fund21.json"
+    code, output = run(
+        str(EX21 / "emissions.csv"), "--year", "2021", "--indicators", str(EX21 / "indicators.csv"),
+        "--carbon", str(EX21 / "carbon.csv"), "-o", str(out),
+    )  # fmt: skip
+    assert code == 0, output
+    data = json.loads(out.read_text("utf-8"))
+    assert {x["pollutant"] for x in data["excluded"]} == {"SO2"}
+    assert all("不" not in x["reason"] or "SO2" not in x["reason"] for x in data["excluded"])
+    kunshan_cod = next(x for x in data["lines"] if x["payer"] == "昆山市" and x["pollutant"] == "COD")
+    # 15 320.9 t x 5000 yuan x 0.4427 / 0.6215 (example carbon ledger), rounded to the fen
+    exact = Decimal("15320.9") * 5000 * Decimal("0.4427") / Decimal("0.6215")
+    assert Decimal(kunshan_cod["amount"]) == exact.quantize(Decimal("0.01"))
+    tp = next(x for x in data["lines"] if x["payer"] == "昆山市" and x["pollutant"] == "TP")
+    assert tp["unit"] == "kg" and tp["billing_unit"] == "100kg"
+
+
+def test_bad_ledger_stops_with_exit_1_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "fund.xlsx"
+    code, output = run(
+        str(ROOT / "tests" / "ledgers" / "emissions_bad.csv"), "--year", "2018", "-o", str(out)
+    )
+    assert code == 1
+    assert "problem(s) in the ledger" in output and "unknown place '昆仑'" in output
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_missing_indicators_stop_the_run(tmp_path: Path) -> None:
+    code, output = run(str(EX18 / "emissions.csv"), "--year", "2018", "-o", str(tmp_path / "x.json"))
+    assert code == 1
+    assert "no indicators ledger was given (--indicators)" in output
+
+
+def test_skip_invalid_reports_rejected_rows_and_exits_1(tmp_path: Path) -> None:
+    bad = tmp_path / "emissions.csv"
+    text = (EX18 / "emissions.csv").read_text("utf-8-sig") + "2018,昆仑市,化学需氧量,5,吨\r\n"
+    bad.write_text(text, "utf-8-sig")
+    out = tmp_path / "fund.json"
+    code, _ = run(
+        str(bad),
+        "--year",
+        "2018",
+        "--indicators",
+        str(EX18 / "indicators.csv"),
+        "--skip-invalid",
+        "-o",
+        str(out),
+    )
+    assert code == 1
+    data = json.loads(out.read_text("utf-8"))
+    assert [(r["line"], r["code"]) for r in data["rejected"]] == [(38, "unknown_place")]
+    counts = data["manifest"]["reconciliation"]
+    assert (
+        counts["emissions_rows_read"] == 36
+        and counts["billed"] == 35
+        and counts["rejected_by_ledger_check"] == 1
+    )
+
+
+@pytest.mark.parametrize("year", ["2015", "1999"])
+def test_a_year_without_a_table_names_the_covered_years(year: str) -> None:
+    code, output = run(
+        str(EX18 / "emissions.csv"), "--year", year, "--indicators", str(EX18 / "indicators.csv")
+    )
+    assert code == 1
+    assert f"assessment year {year}. Covered: 2016 (jiangsu-fund-2016);" in output
+
+
+def test_a_year_with_no_rows_excludes_every_row_and_warns(tmp_path: Path) -> None:
+    out = tmp_path / "fund.json"
+    code, output = run(str(EX18 / "emissions.csv"), "--year", "2017", "-o", str(out))
+    assert code == 0
+    assert "no row of the emissions ledger is for assessment year 2017; all 35 excluded" in output
+    data = json.loads(out.read_text("utf-8"))
+    assert data["summary"] == [] and len(data["excluded"]) == 35
+    assert {x["reason"] for x in data["excluded"]} == {"assessment year 2018, not 2017"}
