@@ -13,7 +13,7 @@ import decimal
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from moneyed import Money
 
@@ -45,7 +45,7 @@ ROUNDING_MODES: Mapping[str, str] = {
 
 
 class _Sortable(Hashable, Protocol):
-    def __lt__(self, other: object, /) -> bool: ...
+    def __lt__(self, other: Any, /) -> bool: ...
 
 
 K = TypeVar("K", bound=_Sortable)

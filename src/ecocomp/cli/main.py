@@ -10,6 +10,7 @@ from ecocomp import __version__
 from ecocomp.cli.fund import fund
 from ecocomp.cli.ledger import ledger_app
 from ecocomp.cli.tariffs import tariffs_app
+from ecocomp.cli.water import water
 
 app = typer.Typer(
     name="ecocomp",
@@ -25,6 +26,7 @@ app = typer.Typer(
 app.add_typer(tariffs_app, name="tariffs")
 app.add_typer(ledger_app, name="ledger")
 app.command("fund")(fund)
+app.command("water")(water)
 
 
 def _show_version(value: bool) -> None:

@@ -1,0 +1,66 @@
+"""`ecocomp water`: water-environment regional compensation per section, month and factor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecocomp.cli.common import EXIT_DATA, TariffsOption, err, exits_on_error, print_summary
+from ecocomp.report import write_report
+from ecocomp.tariff_book import TariffBook
+from ecocomp.water_report import run_water, water_report
+from ecocomp.water_rules import parse_month
+
+
+@exits_on_error
+def water(
+    sections: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Sections registry 断面台账.")
+    ],
+    monitoring: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Monthly monitoring 断面监测台账.")
+    ],
+    start: Annotated[str, typer.Option("--from", help="First month, YYYY-MM.")],
+    end: Annotated[str, typer.Option("--to", help="Last month, YYYY-MM.")],
+    shares: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="Sharing coefficients 断面分担比例台账 (分担系数)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", dir_okay=False, help="Write the report: .xlsx, .csv (tables beside) or .json."
+        ),
+    ] = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(help="Compute the valid rows, list every rejected row in the report, and still exit 1."),
+    ] = False,
+    tariffs: TariffsOption = None,
+) -> None:
+    """Compute who pays whom, through the province, per section, month and factor (POLICY.md, family B)."""
+    book = TariffBook.load(tariffs or [])
+    run = run_water(
+        sections,
+        monitoring,
+        start=parse_month(start),
+        end=parse_month(end),
+        book=book,
+        shares=shares,
+        skip_invalid=skip_invalid,
+    )
+    report = water_report(run)
+    if output is None:
+        print_summary(report)
+    else:
+        for path in write_report(report, output):
+            err(f"wrote {path}")
+    for warning in run.result.warnings:
+        err(f"warning: provisional table used: {warning}")
+    counts = run.reconciliation
+    err("rows: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items()))
+    if run.rejected:
+        err(f"{len(run.rejected)} problem(s); see the rejected rows (剔除记录) in the report")
+        raise typer.Exit(EXIT_DATA)
