@@ -4,17 +4,24 @@ the result out as the tables of a report (汇总, 明细, 不计费, 剔除记�
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ecocomp.errors import LedgerIssue, LedgerValidationError
+from ecocomp.errors import LedgerIssue
 from ecocomp.fund_rules import PROVINCE
-from ecocomp.ledgers import Ledger, read_ledger
+from ecocomp.ledgers import read_ledger
 from ecocomp.pollutant_linked import FundResult, Level, compute_fund
 from ecocomp.report import Column, Report, Table
-from ecocomp.run_info import InputFile, input_file, manifest, rejected_table, tariffs_table
+from ecocomp.run_info import (
+    InputFile,
+    frame_of,
+    input_file,
+    manifest,
+    rejected_table,
+    stop_if_invalid,
+    tariffs_table,
+)
 from ecocomp.tariff_book import TariffBook
 from ecocomp.wording import POLLUTANT_ZH
 
@@ -61,31 +68,22 @@ def run_fund(
     for role, path in (("indicators", indicators), ("carbon", carbon)):
         if path is not None:
             ledgers[role] = read_ledger(role, path, places=book.places)
-    _stop_if_invalid([i for led in ledgers.values() for i in led.issues], skip_invalid)
+    stop_if_invalid([i for led in ledgers.values() for i in led.issues], skip_invalid)
     result = compute_fund(
         ledgers["emissions"].frame,
         year=year,
         book=book,
-        indicators=_frame(ledgers.get("indicators")),
-        carbon=_frame(ledgers.get("carbon")),
+        indicators=frame_of(ledgers.get("indicators")),
+        carbon=frame_of(ledgers.get("carbon")),
         level=level,
         sources={role: led.source for role, led in ledgers.items()},
     )
-    _stop_if_invalid(result.rejected, skip_invalid)
+    stop_if_invalid(result.rejected, skip_invalid)
     rejected = tuple(i for led in ledgers.values() for i in led.issues) + result.rejected
     parameters: dict[str, object] = {"year": year, "level": level, "skip_invalid": skip_invalid}
     run = FundRun(result, tuple(input_file(r, led) for r, led in ledgers.items()), rejected, parameters)
     _check_reconciliation(run)
     return run
-
-
-def _frame(ledger: Ledger | None):  # type: ignore[no-untyped-def]
-    return None if ledger is None else ledger.frame
-
-
-def _stop_if_invalid(issues: Sequence[LedgerIssue], skip_invalid: bool) -> None:
-    if issues and not skip_invalid:
-        raise LedgerValidationError(issues)
 
 
 def _check_reconciliation(run: FundRun) -> None:

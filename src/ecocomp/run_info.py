@@ -1,7 +1,8 @@
 """What every report carries so a result can be reproduced and audited: the ecocomp version,
 the input files (name, SHA-256, rows read / accepted / rejected), the tariff tables used
 (document, version, status, content hash, and what a user table replaced), the warnings for
-provisional values, and the reconciliation of rows. Also the report tables every family shares.
+provisional values, and the reconciliation of rows. Also the report tables every family shares,
+and the two steps every run takes between reading its ledgers and computing.
 """
 
 from __future__ import annotations
@@ -9,13 +10,23 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
+import pandas as pd
+
 from ecocomp import __version__
-from ecocomp.errors import LedgerIssue
+from ecocomp.errors import LedgerIssue, LedgerValidationError
 from ecocomp.ledgers import Ledger
 from ecocomp.report import Column, Table
 from ecocomp.tariff_files import Tariff
 
-__all__ = ["InputFile", "input_file", "manifest", "rejected_table", "tariffs_table"]
+__all__ = [
+    "InputFile",
+    "frame_of",
+    "input_file",
+    "manifest",
+    "rejected_table",
+    "stop_if_invalid",
+    "tariffs_table",
+]
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,18 @@ def input_file(role: str, ledger: Ledger) -> InputFile:
     return InputFile(
         role, ledger.source, ledger.sha256, ledger.rows_read, ledger.rows_accepted, ledger.rows_rejected
     )
+
+
+def frame_of(ledger: Ledger | None) -> pd.DataFrame | None:
+    """The typed rows of an optional ledger (None when the run was given no such file)."""
+    return None if ledger is None else ledger.frame
+
+
+def stop_if_invalid(issues: Sequence[LedgerIssue], skip_invalid: bool) -> None:
+    """Strict mode: raise `LedgerValidationError` with every issue; with `skip_invalid`, go on
+    (the issues are listed in the report and the command still exits 1)."""
+    if issues and not skip_invalid:
+        raise LedgerValidationError(issues)
 
 
 def manifest(

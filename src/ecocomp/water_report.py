@@ -5,19 +5,27 @@ result out as the tables of a report (汇总, 分月汇总, 明细, 分担明细
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from ecocomp.errors import LedgerIssue, LedgerValidationError
-from ecocomp.ledgers import Ledger, read_ledger
+from ecocomp.errors import LedgerIssue
+from ecocomp.ledgers import read_ledger
 from ecocomp.report import Column, Report, Table
-from ecocomp.run_info import InputFile, input_file, manifest, rejected_table, tariffs_table
+from ecocomp.run_info import (
+    InputFile,
+    frame_of,
+    input_file,
+    manifest,
+    rejected_table,
+    stop_if_invalid,
+    tariffs_table,
+)
 from ecocomp.tariff_book import TariffBook
 from ecocomp.water_compensation import WaterResult, compute_water
-from ecocomp.water_rules import BASIN_ZH, FACTOR_ZH, month_text, plain
+from ecocomp.water_months import month_text
+from ecocomp.water_rules import BASIN_ZH, FACTOR_ZH, plain
 
 __all__ = ["WaterRun", "run_water", "water_report"]
 
@@ -65,17 +73,17 @@ def run_water(
     }
     if shares is not None:
         ledgers["section_shares"] = read_ledger("section_shares", shares, places=book.places)
-    _stop_if_invalid([i for led in ledgers.values() for i in led.issues], skip_invalid)
+    stop_if_invalid([i for led in ledgers.values() for i in led.issues], skip_invalid)
     result = compute_water(
         ledgers["sections"].frame,
         ledgers["monitoring"].frame,
         start=start,
         end=end,
         book=book,
-        shares=_frame(ledgers.get("section_shares")),
+        shares=frame_of(ledgers.get("section_shares")),
         sources={role: led.source for role, led in ledgers.items()},
     )
-    _stop_if_invalid(result.rejected, skip_invalid)
+    stop_if_invalid(result.rejected, skip_invalid)
     rejected = tuple(i for led in ledgers.values() for i in led.issues) + result.rejected
     parameters: dict[str, object] = {
         "from": f"{start:%Y-%m}",
@@ -85,15 +93,6 @@ def run_water(
     run = WaterRun(result, tuple(input_file(r, led) for r, led in ledgers.items()), rejected, parameters)
     _check(run)
     return run
-
-
-def _frame(ledger: Ledger | None):  # type: ignore[no-untyped-def]
-    return None if ledger is None else ledger.frame
-
-
-def _stop_if_invalid(issues: Sequence[LedgerIssue], skip_invalid: bool) -> None:
-    if issues and not skip_invalid:
-        raise LedgerValidationError(issues)
 
 
 def _check(run: WaterRun) -> None:

@@ -10,8 +10,8 @@ import typer
 from ecocomp.cli.common import EXIT_DATA, TariffsOption, err, exits_on_error, print_summary
 from ecocomp.report import write_report
 from ecocomp.tariff_book import TariffBook
+from ecocomp.water_months import parse_month
 from ecocomp.water_report import run_water, water_report
-from ecocomp.water_rules import parse_month
 
 
 @exits_on_error
