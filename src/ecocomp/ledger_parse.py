@@ -27,6 +27,7 @@ __all__ = [
     "mask_of",
     "parse_decimal",
     "parse_share",
+    "parse_typed_decimal",
     "parse_year",
 ]
 
@@ -121,6 +122,45 @@ def parse_decimal(text: pa.Array, scale: int, *, non_negative: bool = False) -> 
         )
         values = pc.if_else(pa.array(negative), pa.scalar(None, values.type), values)
     return Parsed(values, tuple(problems))
+
+
+def parse_typed_decimal(values: pa.Array, scale: int, *, non_negative: bool = False) -> Parsed:
+    """A column already typed decimal128 (Parquet): the checks of `parse_decimal` without text."""
+    given = values.type.scale
+    too_precise = np.zeros(len(values), dtype=np.bool_)
+    if given > scale:
+        kept = pc.cast(pc.cast(values, pa.decimal128(_PRECISION, scale), safe=False), values.type)
+        too_precise = mask_of(pc.not_equal(kept, values))
+    too_large = np.zeros(len(values), dtype=np.bool_)
+    if values.type.precision - given > _PRECISION - scale:
+        bound = pa.scalar(Decimal(10) ** (_PRECISION - scale), pa.decimal128(_PRECISION, 0))
+        too_large = mask_of(
+            pc.greater_equal(pc.abs(pc.cast(values, pa.decimal128(_PRECISION, 0), safe=False)), bound)
+        )
+    bad = too_precise | too_large
+    usable = pc.if_else(pa.array(bad), pa.scalar(None, values.type), values) if bad.any() else values
+    typed = pc.cast(usable, pa.decimal128(_PRECISION, scale), safe=False)
+    problems = [
+        Problem(
+            too_precise,
+            "too_many_decimals",
+            lambda v: (
+                f"{v!r} has more than {scale} decimal places; this column keeps {scale}, "
+                "round it in the source before importing"
+            ),
+        ),
+        Problem(too_large, "number_too_large", lambda v: f"{v!r} is too large for this column"),
+    ]
+    if non_negative:
+        negative = mask_of(pc.less(typed, pa.scalar(Decimal(0), typed.type)))
+        problems.append(
+            Problem(
+                negative, "negative", lambda v: f"{v!r} is negative; this column cannot be, check the sign"
+            )
+        )
+        if negative.any():
+            typed = pc.if_else(pa.array(negative), pa.scalar(None, typed.type), typed)
+    return Parsed(typed, tuple(problems))
 
 
 def parse_share(text: pa.Array, scale: int, *, percent_header: bool) -> Parsed:

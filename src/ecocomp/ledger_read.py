@@ -3,6 +3,9 @@
 Source: issue 3 "Ledgers in", section "Reading". Everything is read as text first; the column
 rules in `ecocomp.ledger_parse` give it a type. Supported: CSV (UTF-8, UTF-8 with BOM or
 GB18030/GBK; comma, tab or semicolon), XLSX (see `ecocomp.ledger_xlsx`) and Parquet.
+Fast path: a Parquet column that is already a date32 or a decimal128 is kept typed (no text
+round trip; `ecocomp.ledgers` checks it with the same rules), Parquet text is read as a
+dictionary (each distinct value cleaned once), every other column becomes text.
 The header row is the first of the top rows that names the most known columns, so title rows
 above it are skipped. Fully empty rows are dropped; they count for nothing.
 """
@@ -212,7 +215,7 @@ def _drop_empty(
     """Drop rows whose every cell is empty or blank (they are not ledger rows)."""
     if not columns:
         return RawTable(source, tuple(headers), (), lines, issues)
-    filled = [pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(c), ""), False) for c in columns]
+    filled = [_filled(c) for c in columns]
     mask = filled[0]
     for more in filled[1:]:
         mask = pc.or_(mask, more)
@@ -220,10 +223,23 @@ def _drop_empty(
     return RawTable(source, tuple(headers), kept, pc.filter(lines, mask), issues)
 
 
+def _filled(column: pa.Array) -> pa.Array:
+    """Cells that are not empty or blank (a dictionary column is checked on its distinct values)."""
+    if pa.types.is_dictionary(column.type):
+        blank = pc.utf8_trim_whitespace(column.dictionary)
+        return pc.fill_null(pc.take(pc.not_equal(blank, ""), column.indices), False)
+    if pa.types.is_string(column.type):
+        return pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(column), ""), False)
+    return column.is_valid()
+
+
 def _read_parquet(path: Path) -> RawTable:
-    """Parquet: every column cast to text; row 1 stands for the header, as in a CSV export."""
+    """Parquet: columns as text, except date32 and decimal128 kept typed (see the module docstring);
+    row 1 stands for the header, as in a CSV export."""
     try:
-        table = pq.read_table(path)
+        schema = pq.read_schema(path)
+        text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+        table = pq.read_table(path, read_dictionary=text)  # text as dictionaries: see `_as_text`
         columns = tuple(_as_text(table.column(i).combine_chunks()) for i in range(table.num_columns))
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise LedgerStructureError(path.name, f"cannot read the Parquet file ({exc})") from None
@@ -232,6 +248,10 @@ def _read_parquet(path: Path) -> RawTable:
 
 
 def _as_text(column: pa.Array) -> pa.Array:
+    if pa.types.is_date32(column.type) or pa.types.is_decimal128(column.type):
+        return column  # typed fast path
+    if pa.types.is_dictionary(column.type) and pa.types.is_string(column.type.value_type):
+        return column  # text kept dictionary-encoded: each distinct value is cleaned once
     if pa.types.is_dictionary(column.type):
         column = column.dictionary_decode()
     if pa.types.is_timestamp(column.type):

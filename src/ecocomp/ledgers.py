@@ -25,7 +25,17 @@ from ecocomp.ledger_checks import check_dates, check_one_of, check_shares, dupli
 from ecocomp.ledger_codes import parse_bool, parse_code, parse_place, parse_rating
 from ecocomp.ledger_dates import parse_date, parse_month
 from ecocomp.ledger_kinds import KINDS, Column, Kind, header_key
-from ecocomp.ledger_parse import Mask, Parsed, Problem, clean, parse_decimal, parse_share, parse_year
+from ecocomp.ledger_parse import (
+    Mask,
+    Parsed,
+    Problem,
+    clean,
+    mask_of,
+    parse_decimal,
+    parse_share,
+    parse_typed_decimal,
+    parse_year,
+)
 from ecocomp.ledger_read import RawTable, read_table
 from ecocomp.places import Places
 
@@ -121,7 +131,7 @@ def _check(kind: Kind, raw: RawTable, places: Places) -> tuple[pd.DataFrame, tup
     where = map_headers(kind, raw.headers, raw.source)
     found = _Collector(raw)
     size = len(found.lines)
-    given = {name: clean(raw.columns[pos]) for name, pos in where.items()}
+    given = {name: _cleaned(raw.columns[pos]) for name, pos in where.items()}
     typed: dict[str, pa.Array] = {"line": raw.lines}
     for column in kind.columns:
         if column.name not in where:
@@ -136,8 +146,30 @@ def _check(kind: Kind, raw: RawTable, places: Places) -> tuple[pd.DataFrame, tup
             for problem in parsed.problems:
                 taken = found.add(position, problem, taken)
     _row_checks(kind, given, typed, where, found)
-    accepted = pa.table(typed).filter(pa.array(~found.rejected))
+    accepted = pa.table(typed)
+    if found.rejected.any():
+        accepted = accepted.filter(pa.array(~found.rejected))
     return accepted.to_pandas(types_mapper=pd.ArrowDtype), found.sorted()
+
+
+def _cleaned(column: pa.Array) -> pa.Array:
+    """Text cleaned (`clean`, once per distinct value of dictionary text); typed Parquet as it is."""
+    if pa.types.is_dictionary(column.type):
+        return pc.take(clean(column.dictionary), column.indices)
+    return clean(column) if pa.types.is_string(column.type) else column
+
+
+def _parse_typed(column: Column, values: pa.Array) -> dict[str, Parsed] | None:
+    """The fast path for a typed Parquet column of the type the rule gives; None otherwise."""
+    if column.rule == "decimal" and pa.types.is_decimal128(values.type):
+        return {column.name: parse_typed_decimal(values, column.scale, non_negative=column.non_negative)}
+    if column.rule in ("month", "date") and pa.types.is_date32(values.type):
+        if column.rule == "date":
+            return {column.name: Parsed(values)}
+        days = np.asarray(pc.cast(values, pa.int32()).to_numpy(zero_copy_only=False))
+        firsts = days.astype("datetime64[D]").astype("datetime64[M]").astype("datetime64[D]")
+        return {column.name: Parsed(pa.array(firsts, pa.date32(), mask=~mask_of(values.is_valid())))}
+    return None
 
 
 def _missing(column: Column, text: pa.Array, header: str) -> Problem:
@@ -147,6 +179,11 @@ def _missing(column: Column, text: pa.Array, header: str) -> Problem:
 
 def _parse(column: Column, text: pa.Array, places: Places, header: str) -> dict[str, Parsed]:
     """The column's rule (see ledger_kinds) applied to the whole column."""
+    if not pa.types.is_string(text.type):
+        typed = _parse_typed(column, text)
+        if typed is not None:
+            return typed
+        text = clean(pc.cast(text, pa.string()))
     rule = column.rule
     if rule == "decimal":
         return {column.name: parse_decimal(text, column.scale, non_negative=column.non_negative)}

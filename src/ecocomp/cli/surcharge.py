@@ -1,0 +1,94 @@
+"""`ecocomp surcharge`: credit-rated electricity and sewage surcharges of every bill (family C)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecocomp.cli.common import EXIT_DATA, TariffsOption, err, exits_on_error, print_summary
+from ecocomp.surcharge_report import Progress, run_surcharge, surcharge_report, write_outputs
+from ecocomp.tariff_book import TariffBook
+
+BIG_INPUT = 20_000_000  # bytes of input above which a progress bar is shown (on a terminal only)
+
+
+@exits_on_error
+def surcharge(
+    bills: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, help="Bills ledger 企业用电用水台账 (.csv, .xlsx, .parquet)."
+        ),
+    ],
+    ratings: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, help="Ratings ledger 企业环境信用评价台账 (colour or score)."
+        ),
+    ],
+    output: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--output",
+            "-o",
+            dir_okay=False,
+            help=(
+                "Repeatable. .xlsx: summary workbook (bill lines to <stem>.lines.parquet beside unless a "
+                ".parquet/.csv is also given); .parquet/.csv: every bill line; .json: the summary."
+            ),
+        ),
+    ] = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(help="Compute the valid rows, list every rejected row in the report, and still exit 1."),
+    ] = False,
+    tariffs: TariffsOption = None,
+) -> None:
+    """Credit-rated electricity and sewage surcharges of every bill (差别电价, 差别化污水处理费; family C)."""
+    book = TariffBook.load(tariffs or [])
+    show = sys.stderr.isatty() and (bills.stat().st_size + ratings.stat().st_size) > BIG_INPUT
+    with _progress(show) as tick:
+        run = run_surcharge(bills, ratings, book=book, skip_invalid=skip_invalid, progress=tick)
+        paths = write_outputs(run, output, progress=tick) if output else []
+    if not output:
+        print_summary(surcharge_report(run))
+    for path in paths:
+        err(f"wrote {path}")
+    totals = run.result.totals
+    err(
+        f"total {totals.total:,.2f} yuan (electricity {totals.electricity_surcharge:,.2f}, "
+        f"water {totals.water_surcharge:,.2f}); {totals.bills:,} bills, {totals.enterprises:,} enterprises"
+    )
+    for warning in run.result.warnings:
+        err(f"warning: provisional table used: {warning}")
+    err("rows: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in run.reconciliation.items()))
+    if run.rejected:
+        err(f"{len(run.rejected)} row problem(s); see the rejected rows (剔除记录) in the report")
+        raise typer.Exit(EXIT_DATA)
+
+
+@contextmanager
+def _progress(show: bool) -> Iterator[Progress | None]:
+    """A rich progress bar on stderr, or nothing (stderr not a terminal, or a small input)."""
+    if not show:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress as Bar
+
+    with Bar(console=Console(stderr=True), transient=True) as bar:
+        tasks: dict[str, object] = {}
+
+        def tick(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(
+                    {"compute": "computing", "write": "writing lines"}.get(phase, phase), total=total
+                )
+            bar.update(tasks[phase], completed=done)  # type: ignore[arg-type]
+
+        yield tick
