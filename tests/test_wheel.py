@@ -91,3 +91,26 @@ def test_installed_wheel_loads_its_tables_outside_the_source_tree(wheel: Path, t
         check=True,
     )
     assert "jiangsu-fund-2021" in listed.stdout and "苏政发〔2022〕31号" in listed.stdout
+
+
+@pytest.mark.slow
+def test_installed_wheel_runs_the_shipped_example(wheel: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    env = {**os.environ, "PYTHONPATH": str(site), "ECOCOMP_TARIFFS": ""}
+    done = subprocess.run(
+        [sys.executable, "-m", "ecocomp", "settle", "--example", "suzhou-2018", "-o", "settlement.json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "settlement.json").stat().st_size > 10_000
+    assert (site / "ecocomp" / "_examples" / "suzhou-2018" / "settle.toml").is_file()
+    assert (site / "ecocomp" / "schemas" / "settlement.schema.json").is_file()

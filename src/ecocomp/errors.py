@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 __all__ = [
+    "ConfigError",
     "DataError",
     "EcocompError",
     "Finding",
@@ -120,7 +121,8 @@ class LedgerIssue:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.source}:{self.line}: {self.column}={self.value!r}: {self.message} [{self.code}]"
+        cell = f"{self.column}={self.value!r}: " if self.column else ""
+        return f"{self.source}:{self.line}: {cell}{self.message} [{self.code}]"
 
 
 class LedgerError(DataError, ValueError):
@@ -156,3 +158,13 @@ class LedgerValidationError(LedgerError):
         shown = "\n".join(f"  {i}" for i in self.issues[:20])
         more = f"\n  ... and {len(self.issues) - 20} more" if len(self.issues) > 20 else ""
         super().__init__(f"{len(self.issues)} problem(s) in the ledger:\n{shown}{more}")
+
+
+class ConfigError(DataError, ValueError):
+    """A settlement config that cannot be used: the file, the key and what is wrong."""
+
+    def __init__(self, source: str, key: str, message: str) -> None:
+        self.source = source
+        self.key = key
+        where = f"{source}: {key}" if key else source
+        super().__init__(f"{where}: {message}")

@@ -70,6 +70,7 @@ class Table:
     columns: tuple[Column, ...]
     rows: Sequence[Mapping[str, object]]
     totals: bool = False
+    chart: tuple[str, ...] = ()  # XLSX: a bar chart of these columns by the first column
 
     def name(self, language: str) -> str:
         """The sheet name in `language`."""

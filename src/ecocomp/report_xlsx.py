@@ -62,6 +62,7 @@ EXCEL_DIGITS = 15  # significant digits Excel keeps of a number
 MAX_WIDTH, MIN_WIDTH, HEADER_WRAP = 60, 6, 24
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _RUN_INFO = {"zh": ("运行信息", "项目", "值"), "en": ("run_info", "key", "value")}
+_CHART = {"zh": "图", "en": "_chart"}
 _FOOTER = {"zh": "&C第 &P 页，共 &N 页", "en": "&CPage &P of &N"}
 
 
@@ -85,9 +86,40 @@ def write_xlsx(report: Report, target: Path, *, language: str, wan_yuan: bool) -
     book = xlsxwriter.Workbook(str(target), options)
     book.set_properties({"title": report.title, "comments": "ecocomp"})
     styles = _Styles(book, wan_yuan)
-    for table, name in zip(tables, sheet_names([t.name(language) for t in tables]), strict=True):
+    charted = [t for t in tables if t.chart and t.rows]
+    chart_sheets = [t.name(language) + _CHART[language] for t in charted]
+    names = sheet_names([t.name(language) for t in tables] + chart_sheets)
+    chart_names = dict(zip(map(id, charted), names[len(tables) :], strict=True))
+    for table, name in zip(tables, names, strict=False):
         _write_sheet(book.add_worksheet(name), table, styles, language, report.title)
+        if id(table) in chart_names:  # the chart sheet right after its table, e.g. 汇总, 汇总图
+            _add_chart(book, name, chart_names[id(table)], table, language)
     book.close()
+
+
+def _add_chart(book: Any, sheet: str, name: str, table: Table, language: str) -> None:
+    """A chartsheet with a bar per row of `table` for each charted column (e.g. net per district)."""
+    chart = book.add_chart({"type": "bar"})
+    last = len(table.rows)
+    for key in table.chart:
+        col = next(i for i, c in enumerate(table.columns) if c.key == key)
+        chart.add_series(
+            {
+                "name": [sheet, 0, col],
+                "categories": [sheet, 1, 0, last, 0],
+                "values": [sheet, 1, col, last, col],
+                "invert_if_negative": False,
+            }
+        )
+    headers = " / ".join(c.header(language) for c in table.columns if c.key in table.chart)
+    chart.set_title({"name": headers})
+    chart.set_x_axis({"num_format": "#,##0", "major_gridlines": {"visible": True}})
+    chart.set_y_axis({"reverse": True, "label_position": "low"})
+    chart.set_legend({"position": "bottom"})
+    chartsheet = book.add_chartsheet(name)
+    chartsheet.set_chart(chart)
+    chartsheet.set_landscape()
+    chartsheet.set_paper(9)
 
 
 def _with_run_info(report: Report, language: str) -> tuple[Table, ...]:

@@ -9,6 +9,7 @@ import typer
 from ecocomp import __version__
 from ecocomp.cli.fund import fund
 from ecocomp.cli.ledger import ledger_app
+from ecocomp.cli.settle import settle
 from ecocomp.cli.surcharge import surcharge
 from ecocomp.cli.tariffs import tariffs_app
 from ecocomp.cli.water import water
@@ -24,11 +25,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.command("settle")(settle)
 app.add_typer(tariffs_app, name="tariffs")
 app.add_typer(ledger_app, name="ledger")
+app.command("surcharge")(surcharge)
 app.command("fund")(fund)
 app.command("water")(water)
-app.command("surcharge")(surcharge)
 
 
 def _show_version(value: bool) -> None:

@@ -1,0 +1,75 @@
+"""`ecocomp settle`: the main job, one run over everything a year needs, one report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from ecocomp.cli.common import EXIT_DATA, TariffsOption, err, exits_on_error, print_summary
+from ecocomp.errors import UsageError
+from ecocomp.examples import example_config
+from ecocomp.report import write_report
+from ecocomp.settlement import run_settlement
+from ecocomp.settlement_report import settlement_report
+
+
+@exits_on_error
+def settle(
+    config: Annotated[
+        Path | None,
+        typer.Argument(exists=True, dir_okay=False, help="Settlement config (TOML): year, ledgers, options."),
+    ] = None,
+    example: Annotated[
+        str | None,
+        typer.Option(help="Run a shipped example instead of a config, e.g. suzhou-2018 (no files needed)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", dir_okay=False, help="The report: .xlsx, .csv, .json or .parquet."),
+    ] = None,
+    fmt: Annotated[
+        Literal["xlsx", "csv", "json", "parquet"] | None,
+        typer.Option("--format", help="Output format when OUT's extension does not say it."),
+    ] = None,
+    language: Annotated[
+        Literal["zh", "en"] | None, typer.Option(help="Headers and sheet names (default: the config's).")
+    ] = None,
+    wan_yuan: Annotated[
+        bool | None, typer.Option("--wan-yuan/--yuan", help="Show amounts in 万元 in the workbook.")
+    ] = None,
+    tariffs: TariffsOption = None,
+) -> None:
+    """Settle a year: pollutant-linked fund, water compensation (and surcharges) in one report."""
+    path = _config_path(config, example)
+    settlement = run_settlement(path, tariff_dirs=tuple(tariffs or ()))
+    options = settlement.config.output
+    writes_xlsx = output is not None and (fmt or output.suffix.lstrip(".").lower()) == "xlsx"
+    report = settlement_report(settlement, datetime.now().astimezone() if writes_xlsx else None)
+    if output is None:
+        print_summary(report)
+    else:
+        written = write_report(
+            report,
+            output,
+            fmt=fmt,
+            language=language or options.language,
+            wan_yuan=options.wan_yuan if wan_yuan is None else wan_yuan,
+            csv_encoding=options.csv_encoding,
+        )
+        for file in written:
+            err(f"wrote {file}")
+    for warning in report.manifest.get("warnings", []):  # type: ignore[attr-defined]
+        err(f"warning: {warning}")
+    rejected = next(t for t in report.tables if t.key == "rejected").rows
+    if rejected:
+        err(f"{len(rejected)} row problem(s); see the rejected rows (剔除记录) in the report")
+        raise typer.Exit(EXIT_DATA)
+
+
+def _config_path(config: Path | None, example: str | None) -> Path:
+    if (config is None) == (example is None):
+        raise UsageError("give either a CONFIG file or --example NAME")
+    return config if config is not None else example_config(example or "")

@@ -1,0 +1,227 @@
+"""`ecocomp settle`: the main job on the shipped example, end to end, in every format."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import jsonschema
+import openpyxl
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from ecocomp.cli.main import app
+from ecocomp.examples import examples_dir
+from ecocomp.report import column_totals
+from ecocomp.schema import SCHEMA_NAMES, example_reports, json_schema, schema_text, shipped_schema
+from ecocomp.settlement import run_settlement
+from ecocomp.settlement_report import settlement_report
+
+from .libreoffice import recalculated_sheets, soffice
+
+ENV = {"ECOCOMP_TARIFFS": ""}
+EXAMPLE = examples_dir() / "suzhou-2018"
+
+
+def settle(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["settle", *args], env=ENV)
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("xlsx") / "settlement.xlsx"
+    code, output = settle("--example", "suzhou-2018", "-o", str(out))
+    assert code == 0, output
+    return out
+
+
+@pytest.fixture(scope="module")
+def report():  # type: ignore[no-untyped-def]
+    return settlement_report(run_settlement(EXAMPLE / "settle.toml"))
+
+
+def test_workbook_sheets_and_cached_totals(workbook: Path, report) -> None:  # type: ignore[no-untyped-def]
+    book = openpyxl.load_workbook(workbook, data_only=True)
+    assert book.sheetnames[:3] == ["汇总", "汇总图", "统筹资金汇总"]
+    assert {"剔除记录", "费率表", "运行信息"} <= set(book.sheetnames)
+    summary = book["汇总"]
+    header = [c.value for c in summary[1]]
+    total_row = next(r for r in summary.iter_rows(values_only=True) if r[0] == "合计")
+    for key, total in column_totals(report.tables[0]).items():
+        column = next(c for c in report.tables[0].columns if c.key == key)
+        assert Decimal(str(total_row[header.index(column.zh)])) == total, key
+    info = {r[0]: r[1] for r in book["运行信息"].iter_rows(min_row=2, values_only=True)}
+    assert info["command"] == "settle" and "generated_at" in info
+    assert any(k.endswith("sha256") for k in info)
+
+
+@pytest.mark.slow
+def test_libreoffice_recalculates_every_total_to_ecocomps_figures(workbook: Path, tmp_path: Path) -> None:
+    if soffice() is None and not os.environ.get("CI"):
+        pytest.skip("LibreOffice is not installed here; .ci/run installs it")
+    recalculated = recalculated_sheets(workbook, tmp_path)
+    cached = openpyxl.load_workbook(workbook, data_only=True)
+    formulas = openpyxl.load_workbook(workbook)
+    checked = 0
+    for sheet in formulas.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("=SUM("):
+                    ours = Decimal(str(cached[sheet.title][cell.coordinate].value))
+                    theirs = Decimal(recalculated[sheet.title][cell.row - 1][cell.column - 1])
+                    assert theirs.quantize(Decimal("0.01")) == ours.quantize(Decimal("0.01")), (
+                        sheet.title,
+                        cell.coordinate,
+                    )
+                    checked += 1
+    assert checked >= 20
+
+
+def test_libreoffice_check_can_fail(tmp_path: Path) -> None:
+    """The recalculation really recalculates: a wrong cached value comes back corrected."""
+    if soffice() is None and not os.environ.get("CI"):
+        pytest.skip("LibreOffice is not installed here; .ci/run installs it")
+    import xlsxwriter
+
+    path = tmp_path / "wrong.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("汇总")
+    sheet.write_number(1, 0, 1.25)
+    sheet.write_number(2, 0, 2.5)
+    sheet.write_formula(3, 0, "=SUM(A2:A3)", None, 999)
+    book.close()
+    assert recalculated_sheets(path, tmp_path)["汇总"][3][0] == "3.75"
+
+
+def run_json(tmp_path: Path, name: str, *args: str) -> dict:  # type: ignore[type-arg]
+    out = tmp_path / f"{name}.json"
+    result = CliRunner().invoke(app, [*args, "-o", str(out)], env=ENV)
+    assert result.exit_code == 0, result.output
+    return json.loads(out.read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+def test_summary_columns_equal_the_family_commands_totals(tmp_path: Path) -> None:
+    names = ("emissions", "indicators", "sections", "monitoring", "section_shares", "bills", "ratings")
+    ex = {name: str(EXAMPLE / f"{name}.csv") for name in names}
+    settled = run_json(tmp_path, "s", "settle", "--example", "suzhou-2018")["totals"]["summary"]
+    f = run_json(tmp_path, "f", "fund", ex["emissions"], "--year", "2018", "--indicators", ex["indicators"])
+    w = run_json(tmp_path, "w", "water", ex["sections"], ex["monitoring"], "--shares", ex["section_shares"],
+                 "--from", "2018-01", "--to", "2018-12")  # fmt: skip
+    c = run_json(tmp_path, "c", "surcharge", ex["bills"], ex["ratings"])["summary"]
+    f, w = f["totals"]["summary"], w["totals"]["summary"]
+    assert (settled["fund"], settled["fund_return"], settled["fund_net"]) == (
+        f["fund"],
+        f["return_amount"],
+        f["net"],
+    )
+    assert (settled["water_paid"], settled["water_received"]) == (w["paid"], w["received"])
+    assert settled["water_net"] == w["net"]
+    assert (settled["electricity_surcharge"], settled["water_surcharge"]) == (
+        c["electricity_surcharge"],
+        c["water_surcharge"],
+    )
+    assert settled["surcharge_total"] == c["total"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "parquet"])
+def test_exports_are_deterministic(tmp_path: Path, fmt: str) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        folder.mkdir()
+        code, output = settle("--example", "suzhou-2018", "-o", str(folder / f"settlement.{fmt}"))
+        assert code == 0, output
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir()) and len(names) >= (1 if fmt == "json" else 5)
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_csv_and_parquet_read_back(tmp_path: Path) -> None:
+    assert settle("--example", "suzhou-2018", "-o", str(tmp_path / "s.json"))[0] == 0
+    assert settle("--example", "suzhou-2018", "-o", str(tmp_path / "s.parquet"))[0] == 0
+    assert settle("--example", "suzhou-2018", "-o", str(tmp_path / "s.csv"), "--language", "en")[0] == 0
+    data = json.loads((tmp_path / "s.json").read_text("utf-8"))
+    nets = {r["district_code"]: r["water_net"] for r in data["summary"]}
+    table = pq.read_table(tmp_path / "s.parquet")
+    assert str(table.schema.field("water_net").type).startswith("decimal128")
+    codes, values = table.column("district_code").to_pylist(), table.column("water_net").to_pylist()
+    got = {c: (None if v is None else format(v, "f")) for c, v in zip(codes, values, strict=True)}
+    assert got == nets
+    raw = (tmp_path / "s.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert (tmp_path / "s.manifest.json").exists() and (tmp_path / "s.fund_lines.csv").exists()
+
+
+def test_json_output_validates_against_the_shipped_schema(tmp_path: Path) -> None:
+    assert settle("--example", "suzhou-2018", "-o", str(tmp_path / "s.json"))[0] == 0
+    document = json.loads((tmp_path / "s.json").read_text("utf-8"))
+    jsonschema.validate(document, shipped_schema("settlement"))
+    document["summary"][0]["fund"] = 12.5  # a JSON number where a decimal string belongs
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, shipped_schema("settlement"))
+
+
+def test_shipped_schemas_are_up_to_date() -> None:
+    reports = example_reports()
+    for name in SCHEMA_NAMES:
+        assert schema_text(json_schema(name, reports[name])) == schema_text(shipped_schema(name)), (
+            f"run `python -m ecocomp.schema` to refresh {name}.schema.json"
+        )
+
+
+def test_text_from_an_input_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    folder = tmp_path / "ex"
+    shutil.copytree(EXAMPLE, folder)
+    sections = folder / "sections.csv"
+    text = sections.read_text("utf-8-sig").replace("望虞河琳桥", "=1+2", 1)
+    sections.write_text(
+        text.replace("阳澄湖湖心", "@SUM(A1)", 1).replace("淀山湖", "+cmd|calc", 1), "utf-8-sig"
+    )
+    out = tmp_path / "s.xlsx"
+    code, output = settle(str(folder / "settle.toml"), "-o", str(out))
+    assert code == 0, output
+    sheet = openpyxl.load_workbook(out)["水补偿明细"]
+    names = {c.value for c in sheet["B"][1:]}
+    assert {"=1+2", "@SUM(A1)"} <= names
+    cells = [c for c in sheet["B"][1:] if c.value in ("=1+2", "@SUM(A1)") or str(c.value).startswith("+cmd")]
+    assert len(cells) >= 3 and all(c.data_type == "s" for c in cells)
+
+
+def test_a_failure_half_way_leaves_no_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ecocomp.report_xlsx as xlsx
+
+    calls = {"n": 0}
+    original = xlsx._write_sheet
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise OSError(28, "No space left on device")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(xlsx, "_write_sheet", failing)
+    code, output = settle("--example", "suzhou-2018", "-o", str(tmp_path / "s.xlsx"))
+    assert code == 1 and "No space left on device" in output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_config_names_the_key(tmp_path: Path) -> None:
+    config = tmp_path / "settle.toml"
+    config.write_text('year = 2018\n[fund]\nemissions = "nope.csv"\n', "utf-8")
+    code, output = settle(str(config))
+    assert code == 1
+    assert "fund.emissions" in output and "does not exist" in output
+    config.write_text('year = "2018"\n[fund]\nemission = "x.csv"\n', "utf-8")
+    code, output = settle(str(config))
+    assert code == 1 and "settle.toml: year: Input should be a valid integer" in output
+    assert "fund.emissions: Field required; fund.emission: Extra inputs are not permitted" in output
+
+
+def test_unknown_example_is_a_usage_error() -> None:
+    code, output = settle("--example", "nanjing-2030")
+    assert code == 2 and "known: suzhou-2018" in output
