@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from ecocomp.cli.surcharge import surcharge
+from ecocomp.credit_amounts import fixed_point
 from ecocomp.credit_pricing import SurchargeResult, compute_surcharge
-from ecocomp.credit_rules import fixed_point
 from ecocomp.errors import LedgerValidationError, MoneyError
 from ecocomp.surcharge_report import run_surcharge
 from ecocomp.tariff_book import TariffBook

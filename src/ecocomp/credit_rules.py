@@ -28,38 +28,41 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
-import pyarrow.compute as pc  # type: ignore[import-untyped, unused-ignore]
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from ecocomp.errors import LedgerIssue, MoneyError
+from ecocomp.credit_amounts import fixed_point
+from ecocomp.errors import LedgerIssue
 from ecocomp.tariff_book import TariffBook
 from ecocomp.tariff_files import Tariff
-from ecocomp.tariff_models import COLOURS, CreditBandsTable, SurchargeTable
+from ecocomp.tariff_models import COLOURS, CreditBandsTable, SurchargeTable, Value
 
 __all__ = [
     "BLACK",
     "COLOUR_INDEX",
+    "EPOCH",
     "OPEN_END",
     "RED",
     "RULE_TEXT",
     "UNRATED",
     "History",
-    "Plan",
     "build_history",
-    "fixed_point",
     "lookup_days",
-    "plan_tables",
+    "model_of",
     "province_code",
 ]
 
 Ints = npt.NDArray[np.int64]
 Int32s = npt.NDArray[np.int32]
+Int8s = npt.NDArray[np.int8]
 Bools = npt.NDArray[np.bool_]
+Model = TypeVar("Model", SurchargeTable, CreditBandsTable)
 
 COLOUR_INDEX = {colour: i for i, colour in enumerate(COLOURS)}
 RED, BLACK = COLOUR_INDEX["red"], COLOUR_INDEX["black"]
@@ -69,7 +72,7 @@ RULE_TEXT = {
     "in_force_in_month": "当月1日有效的评价等级",
     "previous_half_year_end": "上半年度末(6月30日或12月31日)的评价等级",
 }
-_EPOCH = date(1970, 1, 1)
+EPOCH = date(1970, 1, 1)  # day 0 of the int32 day columns
 
 
 def province_code(book: TariffBook) -> str:
@@ -77,33 +80,12 @@ def province_code(book: TariffBook) -> str:
     return next(p.code for p in book.places if p.level == "province")
 
 
-def fixed_point(values: pa.Array | pa.ChunkedArray, scale: int) -> tuple[Ints, Bools]:
-    """A decimal column as int64 units of 10**-scale, and its validity; exact or `MoneyError`."""
-    array = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    valid = np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=np.bool_)
-    if not pa.types.is_decimal128(array.type):
-        array = pc.cast(array, pa.decimal128(38, scale))
-    given = array.type.scale
-    if given > scale:
-        rounded = pc.cast(pc.cast(array, pa.decimal128(38, scale), safe=False), array.type)
-        if pc.any(pc.not_equal(rounded, array)).as_py():
-            raise MoneyError(f"values with more than {scale} decimal places cannot be used exactly")
-        array, given = pc.cast(rounded, pa.decimal128(38, scale)), scale
-    words = np.frombuffer(array.buffers()[1], dtype=np.int64, count=2 * (array.offset + len(array)))
-    low, high = words[2 * array.offset :: 2], words[2 * array.offset + 1 :: 2]
-    units = low.copy()
-    if array.null_count:
-        units[~valid] = 0
-        high = np.where(valid, high, 0)
-    small = not len(units) or (int(high.min()) == int(high.max()) == 0 and int(units.min()) >= 0)
-    if not small and not np.all(high == (units >> 63)):  # the 128-bit value must fit in 64 bits
-        raise MoneyError("a value is too large for exact 64-bit fixed-point arithmetic")
-    factor = 10 ** (scale - given)
-    if factor > 1:
-        if units.size and int(np.abs(units).max()) > np.iinfo(np.int64).max // factor:
-            raise MoneyError("a value is too large for exact 64-bit fixed-point arithmetic")
-        units *= factor
-    return units, valid
+def model_of(tariff: Tariff, kind: type[Model]) -> Model:
+    """The checked model of a family C table, as the class its family guarantees."""
+    model = tariff.model
+    if not isinstance(model, kind):
+        raise TypeError(f"{tariff.id} is a {tariff.family} table, not a {kind.__name__}")
+    return model
 
 
 def lookup_days(rule: str, month_days: Int32s) -> Int32s:
@@ -125,11 +107,11 @@ class History:
     enterprise: Int32s
     start: Int32s
     end: Int32s  # OPEN_END when open-ended
-    colour: npt.NDArray[np.int8]
+    colour: Int8s
     line: Ints
     previous_red: Bools
     score: Ints  # in hundredths of a point (scores only)
-    band: npt.NDArray[np.int8]  # index into band_tables for a score, -1 for a colour as given
+    band: Int8s  # index into band_tables for a score, -1 for a colour as given
     band_tables: tuple[Tariff, ...]
 
     def basis(self, index: int) -> str:
@@ -157,34 +139,48 @@ def build_history(ratings: pa.Table, book: TariffBook, source: str) -> tuple[His
     colour = _colour_codes(ratings.column("colour"))
     score, has_score = fixed_point(ratings.column("score"), 2)
     start = _days(ratings.column("valid_from"), 0)
-    band_of, issues = _bands(book, colour, score, has_score, start, ratings, source)
-    keep = colour >= 0
+    tables = tuple(book.versions("credit_score_bands", province_code(book)))
+    need = has_score & (colour < 0)
+    band_of = _bands(tables, colour, score, need, start)
+    bad = np.flatnonzero(need & (colour < 0))
+    issues = [_band_issue(ratings, int(row), int(band_of[row]), tables, source) for row in bad]
+    return _history(ratings, colour, score, start, band_of, tables), issues
+
+
+def _history(
+    ratings: pa.Table, colour: Int8s, score: Ints, start: Int32s, band_of: Int8s, tables: tuple[Tariff, ...]
+) -> History:
+    """The rows with a colour, sorted by (enterprise, valid_from)."""
     encoded = pc.dictionary_encode(ratings.column("enterprise").combine_chunks())
     owner = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
-    end = _days(ratings.column("valid_to"), OPEN_END)
-    rows = np.flatnonzero(keep)
+    rows = np.flatnonzero(colour >= 0)
     rows = rows[np.lexsort((start[rows], owner[rows]))]
-    owner_sorted, colour_sorted = owner[rows], colour[rows]
-    previous_red = np.zeros(len(rows), dtype=np.bool_)
-    previous_red[1:] = (owner_sorted[1:] == owner_sorted[:-1]) & (colour_sorted[:-1] == RED)
-    lines = np.asarray(ratings.column("line").to_numpy(), dtype=np.int64)
-    tables = tuple(book.versions("credit_score_bands", province_code(book)))
-    history = History(
+    end = _days(ratings.column("valid_to"), OPEN_END)[rows]
+    lines = np.asarray(ratings.column("line").to_numpy(), dtype=np.int64)[rows]
+    owners, colours = owner[rows], colour[rows]
+    previous_red = _previous_red(owners, colours)
+    return History(
         encoded.dictionary,
-        owner_sorted,
+        owners,
         start[rows],
-        end[rows],
-        colour_sorted,
-        lines[rows],
+        end,
+        colours,
+        lines,
         previous_red,
         score[rows],
         band_of[rows],
         tables,
     )
-    return history, issues
 
 
-def _colour_codes(column: pa.ChunkedArray) -> npt.NDArray[np.int8]:
+def _previous_red(owner: Int32s, colour: Int8s) -> Bools:
+    """Per rating (sorted by enterprise, valid_from): the enterprise's rating just before is red."""
+    previous_red = np.zeros(len(owner), dtype=np.bool_)
+    previous_red[1:] = (owner[1:] == owner[:-1]) & (colour[:-1] == RED)
+    return previous_red
+
+
+def _colour_codes(column: pa.ChunkedArray) -> Int8s:
     index = pc.index_in(column, value_set=pa.array(COLOURS, pa.string()))
     return np.asarray(pc.fill_null(index, -1).to_numpy(), dtype=np.int8)
 
@@ -194,32 +190,20 @@ def _days(column: pa.ChunkedArray, missing: int) -> Int32s:
     return np.asarray(days.to_numpy(), dtype=np.int32)
 
 
-def _bands(
-    book: TariffBook,
-    colour: npt.NDArray[np.int8],
-    score: Ints,
-    has_score: Bools,
-    start: Int32s,
-    ratings: pa.Table,
-    source: str,
-) -> tuple[npt.NDArray[np.int8], list[LedgerIssue]]:
-    """Colours for scores (in place) by the bands table in force on valid_from; issues for the rest."""
-    tables = book.versions("credit_score_bands", province_code(book))
+def _bands(tables: Sequence[Tariff], colour: Int8s, score: Ints, need: Bools, start: Int32s) -> Int8s:
+    """Colours for the scores in `need` (in place) by the bands table in force on valid_from; per
+    rating the index of that table (-1 for none)."""
     band_of = np.full(len(colour), -1, dtype=np.int8)
-    need = has_score & (colour < 0)
     for index, tariff in enumerate(tables):
-        first = (tariff.start - _EPOCH).days
-        last = OPEN_END if tariff.end is None else (tariff.end - _EPOCH).days
+        first = (tariff.start - EPOCH).days
+        last = OPEN_END if tariff.end is None else (tariff.end - EPOCH).days
         covered = need & (start >= first) & (start <= last)
         band_of[covered] = index
-        model: CreditBandsTable = tariff.model  # type: ignore[assignment]
-        for band in model.bands:
+        for band in model_of(tariff, CreditBandsTable).bands:
             low = -(2**62) if band.min is None else math.ceil(band.min.value * 100)
             high = 2**62 if band.max is None else math.floor(band.max.value * 100)
             colour[covered & (score >= low) & (score <= high) & (colour < 0)] = COLOUR_INDEX[band.colour]
-    bad = np.flatnonzero(need & (colour < 0))
-    issues = [_band_issue(ratings, int(row), band_of[row], tables, source) for row in bad]
-    return band_of, issues
+    return band_of
 
 
 def _band_issue(ratings: pa.Table, row: int, band: int, tables: Sequence[Tariff], source: str) -> LedgerIssue:
@@ -234,89 +218,11 @@ def _band_issue(ratings: pa.Table, row: int, band: int, tables: Sequence[Tariff]
         )
         return LedgerIssue(source, line, "rating", value, "no_score_bands", message)
     table = tables[band]
-    model: CreditBandsTable = table.model  # type: ignore[assignment]
-    bands = ", ".join(f"{b.colour} {_bound(b.min)}-{_bound(b.max)}" for b in model.bands)
-    message = f"score {value} falls in no band of {table.id} ({bands}); correct the score or give the colour"
+    bands = model_of(table, CreditBandsTable).bands
+    listed = ", ".join(f"{b.colour} {_bound(b.min)}-{_bound(b.max)}" for b in bands)
+    message = f"score {value} falls in no band of {table.id} ({listed}); correct the score or give the colour"
     return LedgerIssue(source, line, "rating", value, "score_out_of_bands", message)
 
 
-def _bound(value: object) -> str:
-    number = getattr(value, "value", None)
-    return "" if not isinstance(number, Decimal) else f"{number:f}"
-
-
-@dataclass(frozen=True, eq=False)
-class Plan:
-    """The tables of one family for every (district, month) of a run, rates as fixed point."""
-
-    family: str
-    tariffs: tuple[Tariff, ...]
-    table_of: Int32s  # [district * months + month] -> index into tariffs, -1 when none in force
-    lookup: Int32s  # [tariff, month] -> the day whose rating applies (days since 1970-01-01)
-    rates: Ints  # [tariff, colour index or UNRATED] in units of 10**-scale yuan
-    scale: int
-    repeat_as_black: Bools
-    unrated_error: Bools
-
-    def model(self, index: int) -> SurchargeTable:
-        return self.tariffs[index].model  # type: ignore[return-value]
-
-
-def plan_tables(family: str, book: TariffBook, districts: Sequence[str], months: Int32s) -> Plan:
-    """For each district and month: the nearest place upwards with a `family` table in force."""
-    used: dict[str, int] = {}
-    tariffs: list[Tariff] = []
-    table_of = np.full(len(districts) * len(months), -1, dtype=np.int32)
-    versions: dict[str, list[Tariff]] = {}
-    for d, code in enumerate(districts):
-        chain = _ancestors(book, code)
-        for m, day in enumerate(months.tolist()):
-            found = _first_in_force(book, family, chain, _EPOCH + timedelta(days=day), versions)
-            if found is not None:
-                table_of[d * len(months) + m] = used.setdefault(found.id, len(used))
-                if len(tariffs) < len(used):
-                    tariffs.append(found)
-    models: list[SurchargeTable] = [t.model for t in tariffs]  # type: ignore[misc]
-    lookup = np.array(
-        [lookup_days(model.rating_rule, months) for model in models] or np.zeros((0, len(months))),
-        dtype=np.int32,
-    ).reshape(len(models), len(months))
-    scale, rates = _rates(models, [t.id for t in tariffs])
-    repeat = np.array([m.red_repeat_as_black for m in models], dtype=np.bool_)
-    error = np.array([m.unrated == "error" for m in models], dtype=np.bool_)
-    return Plan(family, tuple(tariffs), table_of, lookup, rates, scale, repeat, error)
-
-
-def _ancestors(book: TariffBook, code: str) -> list[str]:
-    chain: list[str] = []
-    place = book.places.find(code)
-    while place is not None and place.code not in chain:
-        chain.append(place.code)
-        place = book.places.find(place.parent) if place.parent else None
-    return chain
-
-
-def _first_in_force(
-    book: TariffBook, family: str, chain: Sequence[str], day: date, cache: dict[str, list[Tariff]]
-) -> Tariff | None:
-    for code in chain:
-        if code not in cache:
-            cache[code] = book.versions(family, code)
-        for tariff in cache[code]:
-            if tariff.covers(day):
-                return tariff
-    return None
-
-
-def _rates(models: Sequence[SurchargeTable], ids: Sequence[str]) -> tuple[int, Ints]:
-    """Every rate as an integer number of 10**-scale yuan; the scale is the finest rate's."""
-    values = [v.value for m in models for v in m.rates.values()]
-    scale = max([0, *(-int(v.normalize().as_tuple().exponent) for v in values)])
-    rates = np.zeros((len(models), UNRATED + 1), dtype=np.int64)
-    for t, model in enumerate(models):
-        for colour, value in model.rates.items():
-            units = value.value.scaleb(scale)
-            if units != units.to_integral_value() or abs(units) > 2**62:
-                raise MoneyError(f"rate {value.value} of {ids[t]} cannot be used as exact fixed point")
-            rates[t, COLOUR_INDEX[colour]] = int(units)
-    return scale, rates
+def _bound(value: Value | None) -> str:
+    return "" if value is None else f"{value.value:f}"

@@ -101,27 +101,8 @@ def parse_decimal(text: pa.Array, scale: int, *, non_negative: bool = False) -> 
     too_large = mask_of(pc.greater(digits, _PRECISION - scale)) & ~not_number & ~too_precise
     usable = pc.if_else(pa.array(too_precise | too_large), pa.scalar(None, pa.string()), plain)
     values = pc.cast(usable, pa.decimal128(_PRECISION, scale))
-    problems = [
-        Problem(not_number, "not_a_number", lambda v: f"{v!r} is not a number; write it like 1234.5"),
-        Problem(
-            too_precise,
-            "too_many_decimals",
-            lambda v: (
-                f"{v!r} has more than {scale} decimal places; this column keeps {scale}, "
-                "round it in the source before importing"
-            ),
-        ),
-        Problem(too_large, "number_too_large", lambda v: f"{v!r} is too large for this column"),
-    ]
-    if non_negative:
-        negative = mask_of(pc.less(values, pa.scalar(Decimal(0), values.type)))
-        problems.append(
-            Problem(
-                negative, "negative", lambda v: f"{v!r} is negative; this column cannot be, check the sign"
-            )
-        )
-        values = pc.if_else(pa.array(negative), pa.scalar(None, values.type), values)
-    return Parsed(values, tuple(problems))
+    problem = Problem(not_number, "not_a_number", lambda v: f"{v!r} is not a number; write it like 1234.5")
+    return _checked(values, scale, too_precise, too_large, non_negative, (problem,))
 
 
 def parse_typed_decimal(values: pa.Array, scale: int, *, non_negative: bool = False) -> Parsed:
@@ -140,7 +121,21 @@ def parse_typed_decimal(values: pa.Array, scale: int, *, non_negative: bool = Fa
     bad = too_precise | too_large
     usable = pc.if_else(pa.array(bad), pa.scalar(None, values.type), values) if bad.any() else values
     typed = pc.cast(usable, pa.decimal128(_PRECISION, scale), safe=False)
+    return _checked(typed, scale, too_precise, too_large, non_negative, ())
+
+
+def _checked(
+    values: pa.Array,
+    scale: int,
+    too_precise: Mask,
+    too_large: Mask,
+    non_negative: bool,
+    found: tuple[Problem, ...],
+) -> Parsed:
+    """The problems every decimal column shares (too many places, too large, negative), the
+    negative values nulled where the column forbids them."""
     problems = [
+        *found,
         Problem(
             too_precise,
             "too_many_decimals",
@@ -152,15 +147,12 @@ def parse_typed_decimal(values: pa.Array, scale: int, *, non_negative: bool = Fa
         Problem(too_large, "number_too_large", lambda v: f"{v!r} is too large for this column"),
     ]
     if non_negative:
-        negative = mask_of(pc.less(typed, pa.scalar(Decimal(0), typed.type)))
-        problems.append(
-            Problem(
-                negative, "negative", lambda v: f"{v!r} is negative; this column cannot be, check the sign"
-            )
-        )
+        negative = mask_of(pc.less(values, pa.scalar(Decimal(0), values.type)))
+        message = "{!r} is negative; this column cannot be, check the sign"
+        problems.append(Problem(negative, "negative", message.format))
         if negative.any():
-            typed = pc.if_else(pa.array(negative), pa.scalar(None, typed.type), typed)
-    return Parsed(typed, tuple(problems))
+            values = pc.if_else(pa.array(negative), pa.scalar(None, values.type), values)
+    return Parsed(values, tuple(problems))
 
 
 def parse_share(text: pa.Array, scale: int, *, percent_header: bool) -> Parsed:

@@ -30,7 +30,7 @@ from ecocomp.fund_rules import Coefficient, Ratio, carbon_coefficients, jurisdic
 from ecocomp.money import Rounding, to_money, total
 from ecocomp.places import PlaceInfo
 from ecocomp.tariff_book import TariffBook
-from ecocomp.tariff_files import Tariff
+from ecocomp.tariff_files import Tariff, provisional_warnings
 from ecocomp.tariff_models import FundTable
 from ecocomp.wording import POLLUTANT_ZH, REGION_ZH, UNIT_ZH, amount_text, number_text
 
@@ -178,11 +178,7 @@ def compute_fund(
         excluded += payer_excluded
         payers.append(summary)
     tariffs = tuple(used[k] for k in sorted(used))
-    warnings = tuple(
-        f"{t.id} ({t.header.document}) is provisional: {', '.join(t.provisional_values()) or t.header.note}"
-        for t in tariffs
-        if t.header.status == "provisional"
-    )
+    warnings = provisional_warnings(tariffs)
     if rows and len(other_year) == len(rows):
         warnings += (
             f"no row of the emissions ledger is for assessment year {year}; all {len(rows)} excluded",
@@ -271,7 +267,7 @@ def _rate(table: FundTable, payer: PlaceInfo) -> tuple[Decimal | None, str]:
 
 
 def _billed(table: FundTable, pollutant: str, payer: PlaceInfo) -> bool:
-    spec = table.pollutants.get(pollutant)  # type: ignore[call-overload]
+    spec = table.pollutants.get(pollutant)
     return spec is not None and (spec.scope == "all" or payer.in_taihu_basin)
 
 
@@ -286,7 +282,7 @@ def _line(row: Mapping[str, object], terms: _Terms) -> FundLine:
     """round(k x quantity in billing units x rate), the line's rule."""
     pollutant, unit = str(row["pollutant"]), str(row["unit"])
     quantity = Decimal(str(row["quantity"]))
-    billing_unit = terms.table.pollutants[pollutant].billing_unit  # type: ignore[index]
+    billing_unit = terms.table.pollutants[pollutant].billing_unit
     with decimal.localcontext() as ctx:
         ctx.prec = 60
         billing_quantity = quantity * TONNES_PER[unit] / TONNES_PER[billing_unit]

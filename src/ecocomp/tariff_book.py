@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
+from typing import cast
 
 from ecocomp.errors import Finding, TariffCheckError, TariffLookupError, UsageError
 from ecocomp.places import Places
@@ -93,10 +94,10 @@ class TariffBook:
         if (on is None) == (year is None):
             raise UsageError("ask for a table in force either on a date or for an assessment year")
         versions = self.versions(family, jurisdiction)
-        when: date | int = on if on is not None else year  # type: ignore[assignment]
         for tariff in versions:
             if _covers(tariff, on, year):
                 return tariff
+        when: date | int = on if on is not None else cast(int, year)
         raise TariffLookupError(
             family, jurisdiction, when, [f"{t.validity_label()} ({t.id})" for t in versions]
         )
@@ -165,5 +166,6 @@ def _places(tariffs: Sequence[Tariff]) -> Places | None:
     tables = [t for t in tariffs if isinstance(t.model, PlacesTable)]
     if not tables:
         return None
-    latest = max(reversed(tables), key=lambda t: t.start)
-    return Places.from_table(latest.model)  # type: ignore[arg-type]
+    model = max(reversed(tables), key=lambda t: t.start).model
+    assert isinstance(model, PlacesTable)
+    return Places.from_table(model)

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 
 from ecocomp.errors import Finding
 from ecocomp.tariff_models import FAMILIES, Header, TableModel, Value, model_for_family
 
-__all__ = ["Tariff", "flatten", "read_folder", "read_tariff"]
+__all__ = ["Tariff", "flatten", "provisional_warnings", "read_folder", "read_tariff"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,10 @@ class Tariff:
     def start(self) -> date:
         """First day covered (1 January of the first assessment year for yearly tables)."""
         h = self.header
-        return date(h.first_year, 1, 1) if h.first_year is not None else h.valid_from  # type: ignore[return-value]
+        if h.first_year is not None:
+            return date(h.first_year, 1, 1)
+        assert h.valid_from is not None  # Header requires one kind of validity
+        return h.valid_from
 
     @property
     def end(self) -> date | None:
@@ -88,6 +91,16 @@ class Tariff:
     def provisional_values(self) -> list[str]:
         """Key paths of the values tagged provisional."""
         return [k for k, v in self.values().items() if isinstance(v, Value) and v.evidence == "provisional"]
+
+
+def provisional_warnings(tariffs: Iterable[Tariff]) -> tuple[str, ...]:
+    """One warning per provisional table used, naming its provisional values (or its note):
+    every output of a run that used one says so (POLICY.md, "Tariff files")."""
+    return tuple(
+        f"{t.id} ({t.header.document}) is provisional: {', '.join(t.provisional_values()) or t.header.note}"
+        for t in tariffs
+        if t.header.status == "provisional"
+    )
 
 
 def flatten(node: object, prefix: str = "") -> dict[str, Any]:
@@ -129,7 +142,7 @@ def read_tariff(path: Path, origin: str, display: str) -> tuple[Tariff | None, l
         model = model_class.model_validate(data)
     except ValidationError as exc:
         return None, [_finding_from_error(display, e) for e in exc.errors()]
-    tariff = Tariff(model, path, display, origin, hashlib.sha256(raw).hexdigest())  # type: ignore[arg-type]
+    tariff = Tariff(cast(TableModel, model), path, display, origin, hashlib.sha256(raw).hexdigest())
     return tariff, []
 
 

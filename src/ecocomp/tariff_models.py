@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -88,7 +89,7 @@ Family = Literal[
     "credit_score_bands",
     "plan_requirements",
 ]
-FAMILIES: tuple[str, ...] = Family.__args__  # type: ignore[attr-defined]
+FAMILIES: tuple[str, ...] = get_args(Family)
 
 StrictDate = Annotated[date, Strict()]
 Region = Literal["south", "middle", "north"]
@@ -121,6 +122,25 @@ def _exact_number(raw: Any) -> Decimal:
 
 
 ExactNumber = Annotated[Decimal, BeforeValidator(_exact_number)]
+
+
+def _one_of(allowed: tuple[str, ...], what: str) -> AfterValidator:
+    """A key that must be one of a vocabulary (typed as str, so lookups by any str type-check)."""
+
+    def check(key: str) -> str:
+        if key not in allowed:
+            raise PydanticCustomError(
+                "unknown_code",
+                "unknown {what} {key}; use one of: {known}",
+                {"what": what, "key": repr(key), "known": ", ".join(allowed)},
+            )
+        return key
+
+    return AfterValidator(check)
+
+
+PollutantKey = Annotated[str, _one_of(POLLUTANTS, "pollutant")]
+IndicatorKey = Annotated[str, _one_of(INDICATORS, "indicator")]
 
 
 class _Model(BaseModel):
@@ -219,8 +239,13 @@ class Header(_Model):
                 "give valid_from (and valid_to unless open-ended), not first_year/last_year",
                 {},
             )
-        start, end = (self.first_year, self.last_year) if by_year else (self.valid_from, self.valid_to)
-        if start is not None and end is not None and end < start:  # type: ignore[operator]
+        years_reversed = (
+            self.first_year is not None and self.last_year is not None and self.last_year < self.first_year
+        )
+        dates_reversed = (
+            self.valid_from is not None and self.valid_to is not None and self.valid_to < self.valid_from
+        )
+        if years_reversed or dates_reversed:
             raise PydanticCustomError("validity", "validity ends before it starts", {})
         return self
 
@@ -264,7 +289,7 @@ class ReturnRule(_Model):
     step_per_missed_task: Value | None = None
     floor: Value | None = None
     tasks: tuple[Pollutant, ...] = ()
-    indicators: dict[Literal[INDICATORS], Value] = {}  # type: ignore[valid-type]
+    indicators: dict[IndicatorKey, Value] = {}
     note: StrictStr = ""
 
     @model_validator(mode="after")
@@ -287,7 +312,7 @@ class Adjustment(_Model):
 
 
 class FundTable(_Table):
-    pollutants: dict[Pollutant, BilledPollutant]
+    pollutants: dict[PollutantKey, BilledPollutant]
     rates: dict[Literal["south", "middle", "north", "flat"], Value]
     adjustment: Adjustment
     return_rule: ReturnRule

@@ -32,7 +32,7 @@ import pandas as pd
 from ecocomp.errors import LedgerIssue
 from ecocomp.money import total
 from ecocomp.tariff_book import TariffBook
-from ecocomp.tariff_files import Tariff
+from ecocomp.tariff_files import Tariff, provisional_warnings
 from ecocomp.tariff_models import FACTORS
 from ecocomp.water_lines import PROVINCE, LineMaker, Problem, WaterLine
 from ecocomp.water_months import Monitoring, month_range
@@ -134,7 +134,7 @@ def compute_water(
         tuple(excluded),
         rejected,
         tariffs,
-        _warnings(tariffs),
+        provisional_warnings(tariffs),
     )
 
 
@@ -212,11 +212,3 @@ def _used(registry: Mapping[str, Section], versions: Mapping[date, Version]) -> 
         if any(s.basin in version.factors for s in registry.values()):
             used[version.tariff.id], used[version.standard.id] = version.tariff, version.standard
     return tuple(used[k] for k in sorted(used))
-
-
-def _warnings(tariffs: Sequence[Tariff]) -> tuple[str, ...]:
-    return tuple(
-        f"{t.id} ({t.header.document}) is provisional: {', '.join(t.provisional_values()) or t.header.note}"
-        for t in tariffs
-        if t.header.status == "provisional"
-    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
@@ -13,7 +13,7 @@ from typing import Annotated, ParamSpec, TypeVar
 import typer
 
 from ecocomp.errors import DataError, EcocompError, UsageError
-from ecocomp.report import Report, column_totals
+from ecocomp.report import Report, column_totals, write_report
 from ecocomp.tariff_book import TARIFFS_ENV
 
 P = ParamSpec("P")
@@ -113,3 +113,26 @@ def _cell(value: object, kind: str) -> str:
     if kind == "ratio" and isinstance(value, Decimal):
         return f"{(value * 100).normalize():f}%"
     return str(value)
+
+
+def finish_run(
+    report: Report,
+    output: Path | None,
+    *,
+    warnings: Sequence[str],
+    reconciliation: Mapping[str, int],
+    rejected: int,
+) -> None:
+    """Write the report (or print its summary), say the warnings and the reconciliation of rows,
+    and exit 1 when any row was rejected (the report lists them)."""
+    if output is None:
+        print_summary(report)
+    else:
+        for path in write_report(report, output):
+            err(f"wrote {path}")
+    for warning in warnings:
+        err(f"warning: {warning}")
+    err("rows: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in reconciliation.items()))
+    if rejected:
+        err(f"{rejected} row problem(s); see the rejected rows (剔除记录) in the report")
+        raise typer.Exit(EXIT_DATA)

@@ -7,9 +7,8 @@ from typing import Annotated, Literal
 
 import typer
 
-from ecocomp.cli.common import EXIT_DATA, TariffsOption, err, exits_on_error, print_summary
+from ecocomp.cli.common import TariffsOption, exits_on_error, finish_run
 from ecocomp.fund_report import fund_report, run_fund
-from ecocomp.report import write_report
 from ecocomp.tariff_book import TariffBook
 
 LedgerPath = Annotated[
@@ -61,15 +60,10 @@ def fund(
         skip_invalid=skip_invalid,
     )
     report = fund_report(run)
-    if output is None:
-        print_summary(report)
-    else:
-        for path in write_report(report, output):
-            err(f"wrote {path}")
-    for warning in run.result.warnings:
-        err(f"warning: {warning}")
-    counts = run.reconciliation
-    err("rows: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items()))
-    if run.rejected:
-        err(f"{len(run.rejected)} row problem(s); see the rejected rows (剔除记录) in the report")
-        raise typer.Exit(EXIT_DATA)
+    finish_run(
+        report,
+        output,
+        warnings=run.result.warnings,
+        reconciliation=run.reconciliation,
+        rejected=len(run.rejected),
+    )

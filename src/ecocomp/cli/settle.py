@@ -61,7 +61,8 @@ def settle(
         )
         for file in written:
             err(f"wrote {file}")
-    for warning in report.manifest.get("warnings", []):  # type: ignore[attr-defined]
+    warnings = report.manifest.get("warnings")
+    for warning in warnings if isinstance(warnings, list) else []:
         err(f"warning: {warning}")
     rejected = next(t for t in report.tables if t.key == "rejected").rows
     if rejected:

@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 
 from ecocomp.cli.common import EXIT_DATA, TariffsOption, err, exits_on_error, print_summary
-from ecocomp.surcharge_report import Progress, run_surcharge, surcharge_report, write_outputs
+from ecocomp.surcharge_files import write_outputs
+from ecocomp.surcharge_report import Progress, run_surcharge, surcharge_report
 from ecocomp.tariff_book import TariffBook
 
 BIG_INPUT = 20_000_000  # bytes of input above which a progress bar is shown (on a terminal only)
@@ -80,15 +81,16 @@ def _progress(show: bool) -> Iterator[Progress | None]:
         return
     from rich.console import Console
     from rich.progress import Progress as Bar
+    from rich.progress import TaskID
 
     with Bar(console=Console(stderr=True), transient=True) as bar:
-        tasks: dict[str, object] = {}
+        tasks: dict[str, TaskID] = {}
 
         def tick(phase: str, done: int, total: int) -> None:
             if phase not in tasks:
                 tasks[phase] = bar.add_task(
                     {"compute": "computing", "write": "writing lines"}.get(phase, phase), total=total
                 )
-            bar.update(tasks[phase], completed=done)  # type: ignore[arg-type]
+            bar.update(tasks[phase], completed=done)
 
         yield tick

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ecocomp.cli.common import EXIT_DATA, TariffsOption, err, exits_on_error, print_summary
-from ecocomp.report import write_report
+from ecocomp.cli.common import TariffsOption, exits_on_error, finish_run
 from ecocomp.tariff_book import TariffBook
 from ecocomp.water_months import parse_month
 from ecocomp.water_report import run_water, water_report
@@ -52,15 +51,10 @@ def water(
         skip_invalid=skip_invalid,
     )
     report = water_report(run)
-    if output is None:
-        print_summary(report)
-    else:
-        for path in write_report(report, output):
-            err(f"wrote {path}")
-    for warning in run.result.warnings:
-        err(f"warning: provisional table used: {warning}")
-    counts = run.reconciliation
-    err("rows: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items()))
-    if run.rejected:
-        err(f"{len(run.rejected)} problem(s); see the rejected rows (剔除记录) in the report")
-        raise typer.Exit(EXIT_DATA)
+    finish_run(
+        report,
+        output,
+        warnings=run.result.warnings,
+        reconciliation=run.reconciliation,
+        rejected=len(run.rejected),
+    )
