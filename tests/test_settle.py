@@ -112,7 +112,8 @@ def test_summary_columns_equal_the_family_commands_totals(tmp_path: Path) -> Non
     f = run_json(tmp_path, "f", "fund", ex["emissions"], "--year", "2018", "--indicators", ex["indicators"])
     w = run_json(tmp_path, "w", "water", ex["sections"], ex["monitoring"], "--shares", ex["section_shares"],
                  "--from", "2018-01", "--to", "2018-12")  # fmt: skip
-    c = run_json(tmp_path, "c", "surcharge", ex["bills"], ex["ratings"])["summary"]
+    year = ("--from", "2018-01", "--to", "2018-12")
+    c = run_json(tmp_path, "c", "surcharge", ex["bills"], ex["ratings"], *year)["summary"]
     f, w = f["totals"]["summary"], w["totals"]["summary"]
     assert (settled["fund"], settled["fund_return"], settled["fund_net"]) == (
         f["fund"],
@@ -208,6 +209,15 @@ def test_a_failure_half_way_leaves_no_output(tmp_path: Path, monkeypatch: pytest
     code, output = settle("--example", "suzhou-2018", "-o", str(tmp_path / "s.xlsx"))
     assert code == 1 and "No space left on device" in output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_settlement_charges_the_bills_of_its_year_only(tmp_path: Path) -> None:
+    data = run_json(tmp_path, "s", "settle", "--example", "suzhou-2018")
+    counts = data["manifest"]["families"]["surcharge"]["reconciliation"]
+    months = {r["month"] for r in data["surcharge_by_month"]}
+    assert months == {f"2018-{m:02d}" for m in range(1, 13)}
+    assert counts["bills_rows_read"] == counts["charged"] + counts["outside_period"] == 7200
+    assert counts["outside_period"] == 3600  # the example's 2019 bills
 
 
 def test_bad_config_names_the_key(tmp_path: Path) -> None:

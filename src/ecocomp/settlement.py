@@ -50,6 +50,8 @@ class WaterInputs(_Section):
 class SurchargeInputs(_Section):
     bills: str
     ratings: str
+    from_month: Month | None = Field(default=None, alias="from")  # default: January of `year`
+    to_month: Month | None = Field(default=None, alias="to")  # default: December of `year`
 
 
 class OutputOptions(_Section):
@@ -154,6 +156,10 @@ def _surcharge(config: SettleConfig, base: Path, path: Path, book: TariffBook) -
         _path(base, inputs.ratings, path, "surcharge.ratings"),
         book=book,
         skip_invalid=config.skip_invalid,
+        period=(
+            _month(inputs.from_month or f"{config.year}-01"),
+            _month(inputs.to_month or f"{config.year}-12"),
+        ),
     )
 
 

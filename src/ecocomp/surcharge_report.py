@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pyarrow.compute as pc
 
 from ecocomp.credit_explain import COLOUR_ZH
@@ -44,15 +46,17 @@ class SurchargeRun:
     inputs: tuple[InputFile, ...]
     rejected: tuple[LedgerIssue, ...]
     parameters: dict[str, object]
+    outside_period: int = 0  # bills of months outside the run's period: not charged in this run
 
     @property
     def reconciliation(self) -> dict[str, int]:
-        """Bill rows read = charged + rejected by the ledger check + rejected by the rules."""
+        """Bill rows read = charged + outside the period + rejected by the ledger check or the rules."""
         bills, ratings = self.inputs
         charged = len(self.result.kept)
         return {
             "bills_rows_read": bills.rows_read,
             "charged": charged,
+            "outside_period": self.outside_period,
             "rejected_by_ledger_check": bills.rows_rejected,
             "rejected_by_rules": self.result.bills.num_rows - charged,
             "ratings_rows_read": ratings.rows_read,
@@ -67,16 +71,19 @@ def run_surcharge(
     book: TariffBook,
     skip_invalid: bool = False,
     progress: Progress | None = None,
+    period: tuple[date, date] | None = None,
 ) -> SurchargeRun:
-    """Read, check and compute. Strict by default: any problem raises `LedgerValidationError`."""
+    """Read, check and compute the bills of `period` (first and last month; None: every bill).
+    Strict by default: any problem raises `LedgerValidationError`."""
     ledgers = {
         "bills": read_ledger("bills", bills, places=book.places),
         "ratings": read_ledger("ratings", ratings, places=book.places),
     }
     read_issues = [i for led in ledgers.values() for i in led.issues]
     stop_if_invalid(read_issues, skip_invalid)
+    bills_frame, outside = _within(ledgers["bills"].frame, period)
     result = compute_surcharge(
-        ledgers["bills"].frame,
+        bills_frame,
         ledgers["ratings"].frame,
         book=book,
         sources={role: led.source for role, led in ledgers.items()},
@@ -84,14 +91,27 @@ def run_surcharge(
     )
     stop_if_invalid(result.rejected, skip_invalid)
     inputs = tuple(input_file(role, led) for role, led in ledgers.items())
-    run = SurchargeRun(result, inputs, tuple(read_issues) + result.rejected, {"skip_invalid": skip_invalid})
+    parameters: dict[str, object] = {"skip_invalid": skip_invalid}
+    if period is not None:
+        parameters |= {"from": period[0].isoformat()[:7], "to": period[1].isoformat()[:7]}
+    run = SurchargeRun(result, inputs, tuple(read_issues) + result.rejected, parameters, outside)
     _check_reconciliation(run)
     return run
 
 
+def _within(bills: pd.DataFrame, period: tuple[date, date] | None) -> tuple[pd.DataFrame, int]:
+    """The bills of the period's months, and how many bills lie outside it."""
+    if period is None:
+        return bills, 0
+    months = bills["month"]
+    inside = ((months >= period[0]) & (months <= period[1])).fillna(False).astype(bool)
+    return bills[inside.to_numpy()], int((~inside).sum())
+
+
 def _check_reconciliation(run: SurchargeRun) -> None:
     counts = run.reconciliation
-    parts = counts["charged"] + counts["rejected_by_ledger_check"] + counts["rejected_by_rules"]
+    parts = counts["charged"] + counts["outside_period"]
+    parts += counts["rejected_by_ledger_check"] + counts["rejected_by_rules"]
     if parts != counts["bills_rows_read"]:  # a bug, not bad data: never hand out such a report
         raise AssertionError(f"bill rows do not reconcile: {counts}")
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ecocomp.cli.common import EXIT_DATA, TariffsOption, err, exits_on_error, print_summary
+from ecocomp.errors import UsageError
 from ecocomp.surcharge_files import write_outputs
 from ecocomp.surcharge_report import Progress, run_surcharge, surcharge_report
 from ecocomp.tariff_book import TariffBook
+from ecocomp.water_months import parse_month
 
 BIG_INPUT = 20_000_000  # bytes of input above which a progress bar is shown (on a terminal only)
 
@@ -48,13 +51,19 @@ def surcharge(
         bool,
         typer.Option(help="Compute the valid rows, list every rejected row in the report, and still exit 1."),
     ] = False,
+    start: Annotated[
+        str | None, typer.Option("--from", help="First bill month charged, YYYY-MM (default: every bill).")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last bill month charged, YYYY-MM.")] = None,
     tariffs: TariffsOption = None,
 ) -> None:
     """Credit-rated electricity and sewage surcharges of every bill (差别电价, 差别化污水处理费; family C)."""
     book = TariffBook.load(tariffs or [])
     show = sys.stderr.isatty() and (bills.stat().st_size + ratings.stat().st_size) > BIG_INPUT
     with _progress(show) as tick:
-        run = run_surcharge(bills, ratings, book=book, skip_invalid=skip_invalid, progress=tick)
+        run = run_surcharge(
+            bills, ratings, book=book, skip_invalid=skip_invalid, progress=tick, period=_period(start, end)
+        )
         paths = write_outputs(run, output, progress=tick) if output else []
     if not output:
         print_summary(surcharge_report(run))
@@ -66,11 +75,20 @@ def surcharge(
         f"water {totals.water_surcharge:,.2f}); {totals.bills:,} bills, {totals.enterprises:,} enterprises"
     )
     for warning in run.result.warnings:
-        err(f"warning: provisional table used: {warning}")
+        err(f"warning: {warning}")
     err("rows: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in run.reconciliation.items()))
     if run.rejected:
         err(f"{len(run.rejected)} row problem(s); see the rejected rows (剔除记录) in the report")
         raise typer.Exit(EXIT_DATA)
+
+
+def _period(start: str | None, end: str | None) -> tuple[date, date] | None:
+    """The months charged: both ends given, or neither (every bill)."""
+    if start is None and end is None:
+        return None
+    if start is None or end is None:
+        raise UsageError("give both --from and --to, or neither")
+    return parse_month(start), parse_month(end)
 
 
 @contextmanager
