@@ -1,4 +1,16 @@
-"""ecocomp: money flows of Jiangsu and Suzhou environmental-fiscal policies, exact to the fen."""
+"""ecocomp: money flows of Jiangsu and Suzhou environmental-fiscal policies, exact to the fen.
+
+The public API: load the tariff book, read ledgers, compute a family, write a report.
+
+    from pathlib import Path
+    import ecocomp
+
+    book = ecocomp.TariffBook.load()
+    run = ecocomp.run_fund(Path("emissions.csv"), year=2018, book=book, indicators=Path("indicators.csv"))
+    ecocomp.write_report(ecocomp.fund_report(run), Path("fund.xlsx"))
+
+Importing ecocomp never imports the command-line layer (typer).
+"""
 
 from __future__ import annotations
 
@@ -9,4 +21,75 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+from ecocomp.credit_pricing import SurchargeResult, compute_surcharge
+from ecocomp.errors import (
+    ConfigError,
+    DataError,
+    EcocompError,
+    LedgerError,
+    LedgerIssue,
+    LedgerValidationError,
+    MoneyError,
+    TariffCheckError,
+    TariffError,
+    TariffLookupError,
+    UnknownPlaceError,
+    UsageError,
+)
+from ecocomp.fund_report import FundRun, fund_report, run_fund
+from ecocomp.ledgers import Ledger, read_ledger
+from ecocomp.money import round_fen, split_largest_remainder, to_money
+from ecocomp.pollutant_linked import FundResult, compute_fund
+from ecocomp.report import Column, Report, Table, write_report
+from ecocomp.settlement import Settlement, run_settlement
+from ecocomp.settlement_report import settlement_report
+from ecocomp.surcharge_report import SurchargeRun, run_surcharge, surcharge_report
+from ecocomp.tariff_book import TariffBook
+from ecocomp.tariff_files import Tariff
+from ecocomp.water_compensation import WaterResult, compute_water
+from ecocomp.water_report import WaterRun, run_water, water_report
+
+__all__ = [
+    "Column",
+    "ConfigError",
+    "DataError",
+    "EcocompError",
+    "FundResult",
+    "FundRun",
+    "Ledger",
+    "LedgerError",
+    "LedgerIssue",
+    "LedgerValidationError",
+    "MoneyError",
+    "Report",
+    "Settlement",
+    "SurchargeResult",
+    "SurchargeRun",
+    "Table",
+    "Tariff",
+    "TariffBook",
+    "TariffCheckError",
+    "TariffError",
+    "TariffLookupError",
+    "UnknownPlaceError",
+    "UsageError",
+    "WaterResult",
+    "WaterRun",
+    "__version__",
+    "compute_fund",
+    "compute_surcharge",
+    "compute_water",
+    "fund_report",
+    "read_ledger",
+    "round_fen",
+    "run_fund",
+    "run_settlement",
+    "run_surcharge",
+    "run_water",
+    "settlement_report",
+    "split_largest_remainder",
+    "surcharge_report",
+    "to_money",
+    "water_report",
+    "write_report",
+]
