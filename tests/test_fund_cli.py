@@ -188,3 +188,19 @@ def test_a_year_with_no_rows_excludes_every_row_and_warns(tmp_path: Path) -> Non
     data = json.loads(out.read_text("utf-8"))
     assert data["summary"] == [] and len(data["excluded"]) == 35
     assert {x["reason"] for x in data["excluded"]} == {"assessment year 2018, not 2017"}
+
+
+def test_issues_out_gets_every_problem_when_a_strict_run_stops(tmp_path: Path) -> None:
+    issues = tmp_path / "problems.csv"
+    bad = str(ROOT / "tests" / "ledgers" / "emissions_bad.csv")
+    code, output = run(bad, "--year", "2018", "--issues-out", str(issues), "-o", str(tmp_path / "fund.json"))
+    assert code == 1 and not (tmp_path / "fund.json").exists()
+    assert f"wrote 11 problem(s) to {issues}" in output
+    rows = pd.read_csv(issues, dtype=str, encoding="utf-8-sig")
+    assert len(rows) == 11  # every problem of the ledger, not only the first ones shown on screen
+    assert set(rows["code"]) >= {"duplicate_key", "unknown_place", "negative", "field_count"}
+
+
+def test_issues_out_needs_csv_or_xlsx(tmp_path: Path) -> None:
+    code, output = run(str(EX18 / "emissions.csv"), "--year", "2018", "--issues-out", str(tmp_path / "p.txt"))
+    assert code == 2 and "give a file ending in .csv or .xlsx" in output

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ecocomp.errors import ConfigError
+from ecocomp.errors import ConfigError, LedgerIssue
 from ecocomp.fund_report import FundRun, run_fund
 from ecocomp.surcharge_report import SurchargeRun, run_surcharge
 from ecocomp.tariff_book import TariffBook
@@ -84,6 +84,12 @@ class Settlement:
     fund: FundRun | None
     water: WaterRun | None
     surcharge: SurchargeRun | None
+
+    @property
+    def rejected(self) -> tuple[LedgerIssue, ...]:
+        """Every rejected row of every family."""
+        runs = (self.fund, self.water, self.surcharge)
+        return tuple(issue for run in runs if run is not None for issue in run.rejected)
 
     @property
     def title(self) -> str:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
-from ecocomp.errors import DataError, EcocompError, UsageError
+from ecocomp.errors import DataError, EcocompError, LedgerIssue, LedgerValidationError, UsageError
+from ecocomp.ledger_issues import write_issues
 from ecocomp.report import Report, column_totals, write_report
 from ecocomp.tariff_book import TARIFFS_ENV
 
@@ -136,3 +138,35 @@ def finish_run(
     if rejected:
         err(f"{rejected} row problem(s); see the rejected rows (剔除记录) in the report")
         raise typer.Exit(EXIT_DATA)
+
+
+IssuesOutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--issues-out",
+        dir_okay=False,
+        help=(
+            "Also write every rejected row (file, line, column, raw value, reason) to this .csv "
+            "(UTF-8 with BOM) or .xlsx, including when a strict run stops on them."
+        ),
+    ),
+]
+
+
+@contextmanager
+def issues_written_to(path: Path | None) -> Iterator[Callable[[Sequence[LedgerIssue]], None]]:
+    """Yields a function that writes rejected rows to `path` (if given); the rows of a
+    `LedgerValidationError` raised inside are written too before it propagates."""
+    if path is not None and path.suffix.lower() not in (".csv", ".xlsx"):
+        raise UsageError(f"--issues-out {path.name}: give a file ending in .csv or .xlsx")
+
+    def record(issues: Sequence[LedgerIssue]) -> None:
+        if path is not None and issues:
+            write_issues(issues, path)
+            err(f"wrote {len(issues)} problem(s) to {path}")
+
+    try:
+        yield record
+    except LedgerValidationError as exc:
+        record(exc.issues)
+        raise

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from ecocomp.cli.common import TariffsOption, exits_on_error, finish_run
+from ecocomp.cli.common import IssuesOutOption, TariffsOption, exits_on_error, finish_run, issues_written_to
 from ecocomp.fund_report import fund_report, run_fund
 from ecocomp.tariff_book import TariffBook
 
@@ -46,24 +46,27 @@ def fund(
         bool,
         typer.Option(help="Compute the valid rows, list every rejected row in the report, and still exit 1."),
     ] = False,
+    issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
 ) -> None:
     """Compute each payer's fund, return/reward and net for an assessment year (POLICY.md, family A)."""
     book = TariffBook.load(tariffs or [])
-    run = run_fund(
-        emissions,
-        year=year,
-        book=book,
-        indicators=indicators,
-        carbon=carbon,
-        level=level,
-        skip_invalid=skip_invalid,
-    )
-    report = fund_report(run)
-    finish_run(
-        report,
-        output,
-        warnings=run.result.warnings,
-        reconciliation=run.reconciliation,
-        rejected=len(run.rejected),
-    )
+    with issues_written_to(issues_out) as record:
+        run = run_fund(
+            emissions,
+            year=year,
+            book=book,
+            indicators=indicators,
+            carbon=carbon,
+            level=level,
+            skip_invalid=skip_invalid,
+        )
+        record(run.rejected)
+        report = fund_report(run)
+        finish_run(
+            report,
+            output,
+            warnings=run.result.warnings,
+            reconciliation=run.reconciliation,
+            rejected=len(run.rejected),
+        )

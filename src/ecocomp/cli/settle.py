@@ -8,7 +8,15 @@ from typing import Annotated, Literal
 
 import typer
 
-from ecocomp.cli.common import EXIT_DATA, TariffsOption, err, exits_on_error, print_summary
+from ecocomp.cli.common import (
+    EXIT_DATA,
+    IssuesOutOption,
+    TariffsOption,
+    err,
+    exits_on_error,
+    issues_written_to,
+    print_summary,
+)
 from ecocomp.errors import UsageError
 from ecocomp.examples import example_config
 from ecocomp.report import write_report
@@ -40,11 +48,14 @@ def settle(
     wan_yuan: Annotated[
         bool | None, typer.Option("--wan-yuan/--yuan", help="Show amounts in 万元 in the workbook.")
     ] = None,
+    issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
 ) -> None:
     """Settle a year: pollutant-linked fund, water compensation (and surcharges) in one report."""
     path = _config_path(config, example)
-    settlement = run_settlement(path, tariff_dirs=tuple(tariffs or ()))
+    with issues_written_to(issues_out) as record:
+        settlement = run_settlement(path, tariff_dirs=tuple(tariffs or ()))
+        record(settlement.rejected)
     options = settlement.config.output
     writes_xlsx = output is not None and (fmt or output.suffix.lstrip(".").lower()) == "xlsx"
     report = settlement_report(settlement, datetime.now().astimezone() if writes_xlsx else None)

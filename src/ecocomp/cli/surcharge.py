@@ -11,7 +11,15 @@ from typing import Annotated
 
 import typer
 
-from ecocomp.cli.common import EXIT_DATA, TariffsOption, err, exits_on_error, print_summary
+from ecocomp.cli.common import (
+    EXIT_DATA,
+    IssuesOutOption,
+    TariffsOption,
+    err,
+    exits_on_error,
+    issues_written_to,
+    print_summary,
+)
 from ecocomp.errors import UsageError
 from ecocomp.surcharge_files import write_outputs
 from ecocomp.surcharge_report import Progress, run_surcharge, surcharge_report
@@ -55,15 +63,17 @@ def surcharge(
         str | None, typer.Option("--from", help="First bill month charged, YYYY-MM (default: every bill).")
     ] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last bill month charged, YYYY-MM.")] = None,
+    issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
 ) -> None:
     """Credit-rated electricity and sewage surcharges of every bill (差别电价, 差别化污水处理费; family C)."""
     book = TariffBook.load(tariffs or [])
     show = sys.stderr.isatty() and (bills.stat().st_size + ratings.stat().st_size) > BIG_INPUT
-    with _progress(show) as tick:
+    with issues_written_to(issues_out) as record, _progress(show) as tick:
         run = run_surcharge(
             bills, ratings, book=book, skip_invalid=skip_invalid, progress=tick, period=_period(start, end)
         )
+        record(run.rejected)
         paths = write_outputs(run, output, progress=tick) if output else []
     if not output:
         print_summary(surcharge_report(run))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ecocomp.cli.common import TariffsOption, exits_on_error, finish_run
+from ecocomp.cli.common import IssuesOutOption, TariffsOption, exits_on_error, finish_run, issues_written_to
 from ecocomp.tariff_book import TariffBook
 from ecocomp.water_months import parse_month
 from ecocomp.water_report import run_water, water_report
@@ -37,24 +37,27 @@ def water(
         bool,
         typer.Option(help="Compute the valid rows, list every rejected row in the report, and still exit 1."),
     ] = False,
+    issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
 ) -> None:
     """Compute who pays whom, through the province, per section, month and factor (POLICY.md, family B)."""
     book = TariffBook.load(tariffs or [])
-    run = run_water(
-        sections,
-        monitoring,
-        start=parse_month(start),
-        end=parse_month(end),
-        book=book,
-        shares=shares,
-        skip_invalid=skip_invalid,
-    )
-    report = water_report(run)
-    finish_run(
-        report,
-        output,
-        warnings=run.result.warnings,
-        reconciliation=run.reconciliation,
-        rejected=len(run.rejected),
-    )
+    with issues_written_to(issues_out) as record:
+        run = run_water(
+            sections,
+            monitoring,
+            start=parse_month(start),
+            end=parse_month(end),
+            book=book,
+            shares=shares,
+            skip_invalid=skip_invalid,
+        )
+        record(run.rejected)
+        report = water_report(run)
+        finish_run(
+            report,
+            output,
+            warnings=run.result.warnings,
+            reconciliation=run.reconciliation,
+            rejected=len(run.rejected),
+        )
