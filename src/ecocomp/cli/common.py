@@ -140,6 +140,20 @@ def finish_run(
         raise typer.Exit(EXIT_DATA)
 
 
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        dir_okay=False,
+        help="Write the report: .xlsx, .csv (other tables beside it), .json or .parquet.",
+    ),
+]
+SkipInvalidOption = Annotated[
+    bool,
+    typer.Option(help="Compute the valid rows, list every rejected row in the report, and still exit 1."),
+]
+
 IssuesOutOption = Annotated[
     Path | None,
     typer.Option(

@@ -7,7 +7,15 @@ from typing import Annotated, Literal
 
 import typer
 
-from ecocomp.cli.common import IssuesOutOption, TariffsOption, exits_on_error, finish_run, issues_written_to
+from ecocomp.cli.common import (
+    IssuesOutOption,
+    OutputOption,
+    SkipInvalidOption,
+    TariffsOption,
+    exits_on_error,
+    finish_run,
+    issues_written_to,
+)
 from ecocomp.fund_report import fund_report, run_fund
 from ecocomp.tariff_book import TariffBook
 
@@ -36,16 +44,8 @@ def fund(
         Literal["province", "city"],
         typer.Option(help="province: the provincial table; city: the payer's city's own pass-through table."),
     ] = "province",
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", dir_okay=False, help="Write the report: .xlsx, .csv (lines beside) or .json."
-        ),
-    ] = None,
-    skip_invalid: Annotated[
-        bool,
-        typer.Option(help="Compute the valid rows, list every rejected row in the report, and still exit 1."),
-    ] = False,
+    output: OutputOption = None,
+    skip_invalid: SkipInvalidOption = False,
     issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
 ) -> None:

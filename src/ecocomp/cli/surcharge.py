@@ -14,6 +14,7 @@ import typer
 from ecocomp.cli.common import (
     EXIT_DATA,
     IssuesOutOption,
+    SkipInvalidOption,
     TariffsOption,
     err,
     exits_on_error,
@@ -55,10 +56,7 @@ def surcharge(
             ),
         ),
     ] = None,
-    skip_invalid: Annotated[
-        bool,
-        typer.Option(help="Compute the valid rows, list every rejected row in the report, and still exit 1."),
-    ] = False,
+    skip_invalid: SkipInvalidOption = False,
     start: Annotated[
         str | None, typer.Option("--from", help="First bill month charged, YYYY-MM (default: every bill).")
     ] = None,

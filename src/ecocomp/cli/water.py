@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from ecocomp.cli.common import IssuesOutOption, TariffsOption, exits_on_error, finish_run, issues_written_to
+from ecocomp.cli.common import (
+    IssuesOutOption,
+    OutputOption,
+    SkipInvalidOption,
+    TariffsOption,
+    exits_on_error,
+    finish_run,
+    issues_written_to,
+)
 from ecocomp.tariff_book import TariffBook
 from ecocomp.water_months import parse_month
 from ecocomp.water_report import run_water, water_report
@@ -27,16 +35,8 @@ def water(
         Path | None,
         typer.Option(exists=True, dir_okay=False, help="Sharing coefficients 断面分担比例台账 (分担系数)."),
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", dir_okay=False, help="Write the report: .xlsx, .csv (tables beside) or .json."
-        ),
-    ] = None,
-    skip_invalid: Annotated[
-        bool,
-        typer.Option(help="Compute the valid rows, list every rejected row in the report, and still exit 1."),
-    ] = False,
+    output: OutputOption = None,
+    skip_invalid: SkipInvalidOption = False,
     issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
 ) -> None:
