@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
 
 from ecocomp.tariff_book import TariffBook
+
+# No per-example time limit: on a loaded 2-core CI machine a slow example is not a failure
+# (speed is measured by benchmarks/, never by tests).
+settings.register_profile("ecocomp", deadline=None)
+settings.load_profile("ecocomp")
 
 
 @pytest.fixture(scope="session")
