@@ -130,13 +130,7 @@ LINES = (
     Column("explanation", "说明", "text"),
 )
 EXCLUDED = (
-    Column("line", "台账行号", "int"),
-    Column("payer", "缴费主体", "text"),
-    Column("payer_code", "地区代码", "text"),
-    Column("year", "年度", "int"),
-    Column("pollutant", "污染物代码", "text"),
-    Column("quantity", "排放量", "decimal"),
-    Column("unit", "单位", "text"),
+    *(c for c in LINES if c.key in ("line", "payer", "payer_code", "year", "pollutant", "quantity", "unit")),
     Column("reason", "不计费原因", "text"),
 )
 

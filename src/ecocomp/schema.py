@@ -100,19 +100,11 @@ def example_reports() -> dict[str, Report]:
     """The reports of the shipped 2018 example, one per schema name."""
     from ecocomp.examples import example_config
     from ecocomp.settlement import run_settlement
-    from ecocomp.settlement_report import settlement_report
+    from ecocomp.settlement_report import family_reports, settlement_report
 
     settlement = run_settlement(example_config("suzhou-2018"))
-    report = settlement_report(settlement)
-    reports = {"settlement": report}
-    from ecocomp.fund_report import fund_report
-    from ecocomp.water_report import water_report
-
-    if settlement.fund is not None:
-        reports["fund"] = fund_report(settlement.fund)
-    if settlement.water is not None:
-        reports["water"] = water_report(settlement.water)
-    return reports
+    families = family_reports(settlement)
+    return {"settlement": settlement_report(settlement)} | {k: families[k] for k in ("fund", "water")}
 
 
 def schema_text(schema: dict[str, object]) -> str:

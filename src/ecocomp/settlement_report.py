@@ -21,7 +21,7 @@ from ecocomp.surcharge_report import surcharge_report
 from ecocomp.tariff_files import Tariff
 from ecocomp.water_report import water_report
 
-__all__ = ["SUMMARY", "settlement_report"]
+__all__ = ["SUMMARY", "family_reports", "settlement_report"]
 
 SUMMARY = (
     Column("district", "地区", "text"),
@@ -43,7 +43,7 @@ SHARED_TABLES = ("rejected", "tables_used")
 def settlement_report(settlement: Settlement, generated_at: datetime | None = None) -> Report:
     """One report over the families; `generated_at` goes into the run info (XLSX only: keep
     it None for byte-identical CSV, JSON and Parquet)."""
-    reports = _family_reports(settlement)
+    reports = family_reports(settlement)
     rows = _summary_rows(settlement)
     summary = Table("summary", "汇总", SUMMARY, rows, totals=True, chart=("fund_net", "water_net"))
     tables = [summary]
@@ -54,7 +54,8 @@ def settlement_report(settlement: Settlement, generated_at: datetime | None = No
     return Report(settlement.title, tuple(tables), _manifest(settlement, reports, generated_at))
 
 
-def _family_reports(settlement: Settlement) -> dict[str, Report]:
+def family_reports(settlement: Settlement) -> dict[str, Report]:
+    """Each family's own report, as its command would write it (by family key)."""
     reports: dict[str, Report] = {}
     if settlement.fund is not None:
         reports["fund"] = fund_report(settlement.fund)
