@@ -104,4 +104,7 @@ def test_five_bills_hand_checked() -> None:
     bills = {b["line"]: b for b in golden("surcharge-suzhou-2018")["sample_bills"]}
     for line, ((kwh, e_rate), (m3, w_rate)) in HAND_BILLS.items():
         expected = (fen(Decimal(kwh) * Decimal(e_rate)), fen(Decimal(m3) * Decimal(w_rate)))
-        assert (Decimal(bills[line]["electricity_surcharge"]), Decimal(bills[line]["water_surcharge"])) == expected
+        assert (
+            Decimal(bills[line]["electricity_surcharge"]),
+            Decimal(bills[line]["water_surcharge"]),
+        ) == expected

@@ -75,7 +75,7 @@ WATER_KEYS = ("district_code", "district", "paid", "received", "net")
 SURCHARGE_KEYS = ("electricity_surcharge", "water_surcharge", "total")
 #: Bill lines pinned one by one: January 2018 (trial rule, monthly rating), a black bill, and
 #: July 2019 (the 2019 revision's half-year rule).
-SAMPLE_BILL_LINES = frozenset({*range(3, 15), 23, *range(5404, 5416)})
+SAMPLE_LINES = frozenset({*range(3, 15), 23, *range(5404, 5416)})
 BILL_KEYS = (
     "line",
     "enterprise",
@@ -122,7 +122,7 @@ def surcharge_figures(report: Json) -> Json:
         "by_rating": report["by_rating"],
         "by_month": _pick(report["by_month"], ("month", "bills", *SURCHARGE_KEYS)),
         "by_enterprise": _pick(report["by_enterprise"], ("enterprise", "bills", *SURCHARGE_KEYS)),
-        "sample_bills": _pick([b for b in report["_lines"] if int(b["line"]) in SAMPLE_BILL_LINES], BILL_KEYS),
+        "sample_bills": _pick([b for b in report["_lines"] if int(b["line"]) in SAMPLE_LINES], BILL_KEYS),
         "reconciliation": report["manifest"]["reconciliation"],
         "rejected_reasons": _reasons(report["rejected"], "message"),
     }
