@@ -20,9 +20,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ecocomp.ledgers import read_ledger
+from ecocomp.ledgers.ledger import read_ledger
 from ecocomp.places import Places
-from ecocomp.tariff_models import PlacesTable
+from ecocomp.tariffs.models import PlacesTable
 
 ROOT = Path(__file__).parents[1]
 DISTRICTS = ["昆山市", "常熟市", "张家港市", "太仓市", "吴中区", "相城区", "姑苏区", "吴江区", "虎丘区"]

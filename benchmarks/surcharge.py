@@ -33,9 +33,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ecocomp.credit_pricing import compute_surcharge
-from ecocomp.ledgers import read_ledger
-from ecocomp.tariff_book import TariffBook
+from ecocomp.families.surcharge.compute import compute_surcharge
+from ecocomp.ledgers.ledger import read_ledger
+from ecocomp.tariffs.book import TariffBook
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,7 +61,7 @@ COLOURS = np.array(["green", "blue", "yellow", "red", "black"])
 WEIGHTS = [0.3, 0.4, 0.15, 0.1, 0.05]
 #: `ecocomp surcharge` itself, without importing the other commands (which may be mid-change).
 LAUNCH = (
-    "import typer; from ecocomp.cli.surcharge import surcharge; "
+    "import typer; from ecocomp.families.surcharge.command import surcharge; "
     "app = typer.Typer(); app.command()(surcharge); app()"
 )
 

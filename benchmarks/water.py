@@ -19,11 +19,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-from ecocomp.ledgers import read_ledger
-from ecocomp.run_info import input_file
-from ecocomp.tariff_book import TariffBook
-from ecocomp.water_compensation import compute_water
-from ecocomp.water_report import WaterRun, water_report
+from ecocomp.ledgers.ledger import read_ledger
+from ecocomp.reports.manifest import input_file
+from ecocomp.tariffs.book import TariffBook
+from ecocomp.families.water.compute import compute_water
+from ecocomp.families.water.report import WaterRun, water_report
 
 PLACES = ["320505", "320506", "320507", "320508", "320509", "320581", "320582", "320583", "320585", "320200"]
 FACTORS = {"CODMn": 6.0, "NH3-N": 1.0, "TP": 0.2, "TN": 1.0}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import settings
 
-from ecocomp.tariff_book import TariffBook
+from ecocomp.tariffs.book import TariffBook
 
 # No per-example time limit: on a loaded 2-core CI machine a slow example is not a failure
 # (speed is measured by benchmarks/, never by tests).

@@ -8,9 +8,9 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from ecocomp import __version__
+from ecocomp._version import __version__
 from ecocomp.cli.main import app
-from ecocomp.tariff_book import TariffBook
+from ecocomp.tariffs.book import TariffBook
 
 ENV = {"ECOCOMP_TARIFFS": ""}
 

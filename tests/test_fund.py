@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecocomp.fund_rules import return_ratio
-from ecocomp.ledgers import read_ledger
-from ecocomp.pollutant_linked import compute_fund
-from ecocomp.tariff_book import TariffBook
-from ecocomp.tariff_models import FundTable
+from ecocomp.families.fund.compute import compute_fund
+from ecocomp.families.fund.rules import return_ratio
+from ecocomp.ledgers.ledger import read_ledger
+from ecocomp.tariffs.book import TariffBook
+from ecocomp.tariffs.models import FundTable
 
 from . import fund_frames as ff
 

@@ -11,11 +11,11 @@ import pyarrow as pa
 import pytest
 
 from ecocomp.errors import LedgerStructureError, LedgerValidationError
-from ecocomp.ledger_dates import parse_date, parse_month
-from ecocomp.ledger_parse import clean, parse_decimal, parse_share
-from ecocomp.ledgers import read_ledger
+from ecocomp.ledgers.dates import parse_date, parse_month
+from ecocomp.ledgers.ledger import read_ledger
+from ecocomp.ledgers.parse import clean, parse_decimal, parse_share
 from ecocomp.places import Places
-from ecocomp.tariff_models import PlacesTable
+from ecocomp.tariffs.models import PlacesTable
 
 LEDGERS = Path(__file__).parent / "ledgers"
 ROOT = Path(__file__).parents[1]

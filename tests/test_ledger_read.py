@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
-from ecocomp import ledger_xlsx
 from ecocomp.errors import LedgerError, LedgerStructureError, UsageError
-from ecocomp.ledgers import Ledger, read_ledger
+from ecocomp.ledgers import xlsx as ledger_xlsx
+from ecocomp.ledgers.ledger import Ledger, read_ledger
 from ecocomp.places import Places
-from ecocomp.tariff_models import PlacesTable
+from ecocomp.tariffs.models import PlacesTable
 
 LEDGERS = Path(__file__).parent / "ledgers"
 ROOT = Path(__file__).parents[1]

@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecocomp.errors import MoneyError, UsageError
-from ecocomp.report import Column, Report, Table, column_totals, write_report
-from ecocomp.report_xlsx import MONEY_FORMAT, WAN_YUAN_FORMAT, sheet_names, text_width
+from ecocomp.reports.model import Column, Report, Table, column_totals, write_report
+from ecocomp.reports.xlsx import MONEY_FORMAT, WAN_YUAN_FORMAT, sheet_names, text_width
 
 LINE_COLUMNS = (
     Column("district", "区县", "text"),

@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 
 from ecocomp.cli.main import app
 from ecocomp.examples import examples_dir
-from ecocomp.report import column_totals
-from ecocomp.schema import SCHEMA_NAMES, example_reports, json_schema, schema_text, shipped_schema
-from ecocomp.settlement import run_settlement
-from ecocomp.settlement_report import settlement_report
+from ecocomp.reports.model import column_totals
+from ecocomp.reports.schema import SCHEMA_NAMES, example_reports, json_schema, schema_text, shipped_schema
+from ecocomp.settlement.report import settlement_report
+from ecocomp.settlement.run import run_settlement
 
 from .libreoffice import recalculated_sheets, soffice
 
@@ -171,7 +171,7 @@ def test_shipped_schemas_are_up_to_date() -> None:
     reports = example_reports()
     for name in SCHEMA_NAMES:
         assert schema_text(json_schema(name, reports[name])) == schema_text(shipped_schema(name)), (
-            f"run `python -m ecocomp.schema` to refresh {name}.schema.json"
+            f"run `python -m ecocomp.reports.schema` to refresh {name}.schema.json"
         )
 
 
@@ -194,7 +194,7 @@ def test_text_from_an_input_that_looks_like_a_formula_stays_text(tmp_path: Path)
 
 
 def test_a_failure_half_way_leaves_no_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ecocomp.report_xlsx as xlsx
+    import ecocomp.reports.xlsx as xlsx
 
     calls = {"n": 0}
     original = xlsx._write_sheet

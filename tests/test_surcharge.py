@@ -22,12 +22,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from ecocomp.cli.surcharge import surcharge
-from ecocomp.credit_amounts import fixed_point
-from ecocomp.credit_pricing import SurchargeResult, compute_surcharge
 from ecocomp.errors import LedgerValidationError, MoneyError
-from ecocomp.surcharge_report import run_surcharge
-from ecocomp.tariff_book import TariffBook
+from ecocomp.families.surcharge.amounts import fixed_point
+from ecocomp.families.surcharge.command import surcharge
+from ecocomp.families.surcharge.compute import SurchargeResult, compute_surcharge
+from ecocomp.families.surcharge.report import run_surcharge
+from ecocomp.tariffs.book import TariffBook
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "examples" / "suzhou-2018"
@@ -537,7 +537,7 @@ def test_cli_exits_1_on_a_data_problem(tmp_path: Path) -> None:
 
 
 def test_typed_parquet_fast_path_keeps_every_ledger_check(book: TariffBook, tmp_path: Path) -> None:
-    from ecocomp.ledgers import read_ledger
+    from ecocomp.ledgers.ledger import read_ledger
 
     rows = [
         ("甲", "昆山", "2018-01-15", "1.5"),  # a day in a month column: the month is kept

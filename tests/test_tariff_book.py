@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from ecocomp.cli.main import app
 from ecocomp.errors import TariffLookupError, UnknownPlaceError, UsageError
-from ecocomp.tariff_book import TariffBook
+from ecocomp.tariffs.book import TariffBook
 
 SHIPPED_FUND_2018 = (
     Path(__file__).resolve().parents[1] / "tariffs" / "pollutant_fund" / "jiangsu-fund-2018.toml"

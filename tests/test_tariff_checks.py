@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from ecocomp.cli.main import app
 from ecocomp.errors import Finding, TariffCheckError
-from ecocomp.tariff_book import TariffBook
+from ecocomp.tariffs.book import TariffBook
 
 BAD_TARIFFS = Path(__file__).parent / "tariffs_bad"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ecocomp.tariff_book import TariffBook, shipped_tariffs_dir
-from ecocomp.tariff_files import read_tariff
-from ecocomp.tariff_models import Value
+from ecocomp.tariffs.book import TariffBook, shipped_tariffs_dir
+from ecocomp.tariffs.files import read_tariff
+from ecocomp.tariffs.models import Value
 
 SHIPPED = sorted(shipped_tariffs_dir().rglob("*.toml"))
 

@@ -66,7 +66,7 @@ def test_installed_wheel_loads_its_tables_outside_the_source_tree(wheel: Path, t
     )
     env = {**os.environ, "PYTHONPATH": str(site), "ECOCOMP_TARIFFS": ""}
     probe = (
-        "import ecocomp, ecocomp.tariff_book as b;"
+        "import ecocomp, ecocomp.tariffs.book as b;"
         "book = b.TariffBook.load();"
         "print(ecocomp.__file__); print(b.shipped_tariffs_dir()); print(len(book.tariffs))"
     )

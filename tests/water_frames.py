@@ -9,7 +9,7 @@ from decimal import Decimal
 import pandas as pd
 import pyarrow as pa
 
-from ecocomp.tariff_models import FACTORS
+from ecocomp.tariffs.models import FACTORS
 
 
 def sections(

@@ -14,14 +14,7 @@ Importing ecocomp never imports the command-line layer (typer).
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("ecocomp")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
-
-from ecocomp.credit_pricing import SurchargeResult, compute_surcharge
+from ecocomp._version import __version__
 from ecocomp.errors import (
     ConfigError,
     DataError,
@@ -36,18 +29,19 @@ from ecocomp.errors import (
     UnknownPlaceError,
     UsageError,
 )
-from ecocomp.fund_report import FundRun, fund_report, run_fund
-from ecocomp.ledgers import Ledger, read_ledger
+from ecocomp.families.fund.compute import FundResult, compute_fund
+from ecocomp.families.fund.report import FundRun, fund_report, run_fund
+from ecocomp.families.surcharge.compute import SurchargeResult, compute_surcharge
+from ecocomp.families.surcharge.report import SurchargeRun, run_surcharge, surcharge_report
+from ecocomp.families.water.compute import WaterResult, compute_water
+from ecocomp.families.water.report import WaterRun, run_water, water_report
+from ecocomp.ledgers.ledger import Ledger, read_ledger
 from ecocomp.money import round_fen, split_largest_remainder, to_money
-from ecocomp.pollutant_linked import FundResult, compute_fund
-from ecocomp.report import Column, Report, Table, write_report
-from ecocomp.settlement import Settlement, run_settlement
-from ecocomp.settlement_report import settlement_report
-from ecocomp.surcharge_report import SurchargeRun, run_surcharge, surcharge_report
-from ecocomp.tariff_book import TariffBook
-from ecocomp.tariff_files import Tariff
-from ecocomp.water_compensation import WaterResult, compute_water
-from ecocomp.water_report import WaterRun, run_water, water_report
+from ecocomp.reports.model import Column, Report, Table, write_report
+from ecocomp.settlement.report import settlement_report
+from ecocomp.settlement.run import Settlement, run_settlement
+from ecocomp.tariffs.book import TariffBook
+from ecocomp.tariffs.files import Tariff
 
 __all__ = [
     "Column",

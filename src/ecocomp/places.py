@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ecocomp.errors import UnknownPlaceError
-from ecocomp.tariff_models import Place, PlacesTable
+from ecocomp.tariffs.models import Place, PlacesTable
 
 __all__ = ["PlaceInfo", "Places", "normalize_name"]
 

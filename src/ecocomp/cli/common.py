@@ -14,9 +14,9 @@ from typing import Annotated, ParamSpec, TypeVar
 import typer
 
 from ecocomp.errors import DataError, EcocompError, LedgerIssue, LedgerValidationError, UsageError
-from ecocomp.ledger_issues import write_issues
-from ecocomp.report import Report, column_totals, write_report
-from ecocomp.tariff_book import TARIFFS_ENV
+from ecocomp.ledgers.issues import write_issues
+from ecocomp.reports.model import Report, column_totals, write_report
+from ecocomp.tariffs.book import TARIFFS_ENV
 
 P = ParamSpec("P")
 R = TypeVar("R")

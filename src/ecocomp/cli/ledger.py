@@ -9,9 +9,9 @@ import typer
 
 from ecocomp.cli.common import EXIT_DATA, TariffsOption, exits_on_error
 from ecocomp.errors import UsageError
-from ecocomp.ledger_issues import write_issues
-from ecocomp.ledger_kinds import KINDS
-from ecocomp.ledgers import Ledger, read_ledger
+from ecocomp.ledgers.issues import write_issues
+from ecocomp.ledgers.kinds import KINDS
+from ecocomp.ledgers.ledger import Ledger, read_ledger
 from ecocomp.places import Places
 
 ledger_app = typer.Typer(
@@ -23,7 +23,7 @@ SHOWN = 10
 
 def load_places(tariffs: list[Path]) -> Places:
     """The places table of the tariff book in force (shipped tables plus --tariffs folders)."""
-    from ecocomp.tariff_book import TariffBook
+    from ecocomp.tariffs.book import TariffBook
 
     return TariffBook.load(tariffs).places
 

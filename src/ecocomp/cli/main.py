@@ -6,13 +6,13 @@ from typing import Annotated
 
 import typer
 
-from ecocomp import __version__
-from ecocomp.cli.fund import fund
+from ecocomp._version import __version__
 from ecocomp.cli.ledger import ledger_app
 from ecocomp.cli.settle import settle
-from ecocomp.cli.surcharge import surcharge
 from ecocomp.cli.tariffs import tariffs_app
-from ecocomp.cli.water import water
+from ecocomp.families.fund.command import fund
+from ecocomp.families.surcharge.command import surcharge
+from ecocomp.families.water.command import water
 
 app = typer.Typer(
     name="ecocomp",

@@ -19,9 +19,9 @@ from ecocomp.cli.common import (
 )
 from ecocomp.errors import UsageError
 from ecocomp.examples import example_config
-from ecocomp.report import write_report
-from ecocomp.settlement import run_settlement
-from ecocomp.settlement_report import settlement_report
+from ecocomp.reports.model import write_report
+from ecocomp.settlement.report import settlement_report
+from ecocomp.settlement.run import run_settlement
 
 
 @exits_on_error

@@ -11,10 +11,10 @@ from rich.console import Console
 from rich.table import Table
 
 from ecocomp.cli.common import EXIT_DATA, TariffsOption, err, exits_on_error
-from ecocomp.tariff_book import TariffBook
-from ecocomp.tariff_diff import describe, diff_tariffs
-from ecocomp.tariff_files import Tariff
-from ecocomp.tariff_models import Value
+from ecocomp.tariffs.book import TariffBook
+from ecocomp.tariffs.diff import describe, diff_tariffs
+from ecocomp.tariffs.files import Tariff
+from ecocomp.tariffs.models import Value
 
 tariffs_app = typer.Typer(
     help="The tariff tables (rates, dates, thresholds) ecocomp computes with: list, show, check, diff.",

@@ -1,6 +1,6 @@
 """A slow, plain-Python reference of the credit-rated surcharges: one bill at a time, Decimal only.
 
-Written apart from `ecocomp.credit_pricing` (no shared code but the tariff book and `Rounding`),
+Written apart from `ecocomp.families.surcharge.compute` (no shared code but the tariff book and `Rounding`),
 so the tests and `benchmarks/surcharge.py` can check the vectorized engine against it to the fen.
 """
 
@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from ecocomp.money import Rounding
-from ecocomp.tariff_book import TariffBook
-from ecocomp.tariff_files import Tariff
+from ecocomp.tariffs.book import TariffBook
+from ecocomp.tariffs.files import Tariff
 
 FAMILIES = {
     "electricity": ("electricity_surcharge", "electricity_kwh"),

@@ -1,0 +1,1 @@
+"""The policy families, each one folder behind the `Family` contract (see `registry`)."""

@@ -1,0 +1,1 @@
+"""Pollutant-linked fund (污染物排放统筹资金)."""

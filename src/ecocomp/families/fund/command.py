@@ -1,0 +1,72 @@
+"""`ecocomp fund`: the pollutant-linked fund of every payer in an emissions ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from ecocomp.cli.common import (
+    IssuesOutOption,
+    OutputOption,
+    SkipInvalidOption,
+    TariffsOption,
+    exits_on_error,
+    finish_run,
+    issues_written_to,
+)
+from ecocomp.families.fund.report import fund_report, run_fund
+from ecocomp.tariffs.book import TariffBook
+
+LedgerPath = Annotated[
+    Path, typer.Argument(exists=True, dir_okay=False, help="Emissions ledger 排放量台账 (.csv, .xlsx).")
+]
+
+
+@exits_on_error
+def fund(
+    emissions: LedgerPath,
+    year: Annotated[
+        int, typer.Option("--year", "-y", help="Assessment year 考核年度; picks the tariff version.")
+    ],
+    indicators: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True, dir_okay=False, help="Indicators ledger 考核指标台账: which targets were met."
+        ),
+    ] = None,
+    carbon: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="CO2-intensity ledger 碳排放强度台账 (2021 on)."),
+    ] = None,
+    level: Annotated[
+        Literal["province", "city"],
+        typer.Option(help="province: the provincial table; city: the payer's city's own pass-through table."),
+    ] = "province",
+    output: OutputOption = None,
+    skip_invalid: SkipInvalidOption = False,
+    issues_out: IssuesOutOption = None,
+    tariffs: TariffsOption = None,
+) -> None:
+    """Compute each payer's fund, return/reward and net for an assessment year (POLICY.md, family A)."""
+    book = TariffBook.load(tariffs or [])
+    with issues_written_to(issues_out) as record:
+        run = run_fund(
+            emissions,
+            year=year,
+            book=book,
+            indicators=indicators,
+            carbon=carbon,
+            level=level,
+            skip_invalid=skip_invalid,
+        )
+        record(run.rejected)
+        report = fund_report(run)
+        finish_run(
+            report,
+            output,
+            warnings=run.result.warnings,
+            reconciliation=run.reconciliation,
+            rejected=len(run.rejected),
+        )

@@ -1,0 +1,1 @@
+"""Credit-rated electricity and sewage surcharges (差别电价, 差别化污水处理费)."""

@@ -1,0 +1,122 @@
+"""`ecocomp surcharge`: credit-rated electricity and sewage surcharges of every bill (family C)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecocomp.cli.common import (
+    EXIT_DATA,
+    IssuesOutOption,
+    SkipInvalidOption,
+    TariffsOption,
+    err,
+    exits_on_error,
+    issues_written_to,
+    print_summary,
+)
+from ecocomp.errors import UsageError
+from ecocomp.families.surcharge.files import write_outputs
+from ecocomp.families.surcharge.report import Progress, run_surcharge, surcharge_report
+from ecocomp.families.water.monitoring import parse_month
+from ecocomp.tariffs.book import TariffBook
+
+BIG_INPUT = 20_000_000  # bytes of input above which a progress bar is shown (on a terminal only)
+
+
+@exits_on_error
+def surcharge(
+    bills: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, help="Bills ledger 企业用电用水台账 (.csv, .xlsx, .parquet)."
+        ),
+    ],
+    ratings: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, help="Ratings ledger 企业环境信用评价台账 (colour or score)."
+        ),
+    ],
+    output: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--output",
+            "-o",
+            dir_okay=False,
+            help=(
+                "Repeatable. .xlsx: summary workbook (bill lines to <stem>.lines.parquet beside unless a "
+                ".parquet/.csv is also given); .parquet/.csv: every bill line; .json: the summary."
+            ),
+        ),
+    ] = None,
+    skip_invalid: SkipInvalidOption = False,
+    start: Annotated[
+        str | None, typer.Option("--from", help="First bill month charged, YYYY-MM (default: every bill).")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last bill month charged, YYYY-MM.")] = None,
+    issues_out: IssuesOutOption = None,
+    tariffs: TariffsOption = None,
+) -> None:
+    """Credit-rated electricity and sewage surcharges of every bill (差别电价, 差别化污水处理费; family C)."""
+    book = TariffBook.load(tariffs or [])
+    show = sys.stderr.isatty() and (bills.stat().st_size + ratings.stat().st_size) > BIG_INPUT
+    with issues_written_to(issues_out) as record, _progress(show) as tick:
+        run = run_surcharge(
+            bills, ratings, book=book, skip_invalid=skip_invalid, progress=tick, period=_period(start, end)
+        )
+        record(run.rejected)
+        paths = write_outputs(run, output, progress=tick) if output else []
+    if not output:
+        print_summary(surcharge_report(run))
+    for path in paths:
+        err(f"wrote {path}")
+    totals = run.result.totals
+    err(
+        f"total {totals.total:,.2f} yuan (electricity {totals.electricity_surcharge:,.2f}, "
+        f"water {totals.water_surcharge:,.2f}); {totals.bills:,} bills, {totals.enterprises:,} enterprises"
+    )
+    for warning in run.result.warnings:
+        err(f"warning: {warning}")
+    err("rows: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in run.reconciliation.items()))
+    if run.rejected:
+        err(f"{len(run.rejected)} row problem(s); see the rejected rows (剔除记录) in the report")
+        raise typer.Exit(EXIT_DATA)
+
+
+def _period(start: str | None, end: str | None) -> tuple[date, date] | None:
+    """The months charged: both ends given, or neither (every bill)."""
+    if start is None and end is None:
+        return None
+    if start is None or end is None:
+        raise UsageError("give both --from and --to, or neither")
+    return parse_month(start), parse_month(end)
+
+
+@contextmanager
+def _progress(show: bool) -> Iterator[Progress | None]:
+    """A rich progress bar on stderr, or nothing (stderr not a terminal, or a small input)."""
+    if not show:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress as Bar
+    from rich.progress import TaskID
+
+    with Bar(console=Console(stderr=True), transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def tick(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(
+                    {"compute": "computing", "write": "writing lines"}.get(phase, phase), total=total
+                )
+            bar.update(tasks[phase], completed=done)
+
+        yield tick

@@ -1,0 +1,180 @@
+"""Differentiated electricity and sewage prices by environmental credit (差别电价, 差别化污水处理费).
+
+References (POLICY.md, family C): 江苏省环保信用评价差别电价 (trial 2016-01-01; 2019 revision),
+《江苏省污水处理费征收使用管理实施办法》 (2016-02-15, provincial floors), 南京市差别化污水处理费
+(2017-01-01), 《江苏省企业环保信用评价暂行办法》 (2019 score bands).
+
+    electricity_surcharge = round(kWh × rate(rating)),  water_surcharge = round(m3 × rate(rating'))
+    rating' = black when red twice in a row and the table has red_repeat_as_black
+
+This module holds the result and runs the steps; each step is its own module. Which rating:
+`ratings`; which table: `plan`; bills as codes: `bills`;
+charging: `charges`; fixed point and rounding: `amounts`; lines and
+rejected bills: `lines`; totals: `totals`; explanations:
+`explain`. Bills come by the million, so everything runs on whole columns: no binary
+float touches money, no Python loop runs per bill (only per rejected bill, to word its message).
+Totals are sums of the rounded fen of the lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ecocomp.errors import LedgerIssue
+from ecocomp.families.surcharge.amounts import decimal_array
+from ecocomp.families.surcharge.bills import BillKeys, arrow_table, codes, indices, month_codes
+from ecocomp.families.surcharge.charges import (
+    CHUNK,
+    INSTRUMENTS,
+    RATING_KEYS,
+    Charges,
+    Instrument,
+    charge_bills,
+)
+from ecocomp.families.surcharge.explain import explain
+from ecocomp.families.surcharge.lines import bill_issues, line_batch
+from ecocomp.families.surcharge.plan import Plan, plan_tables
+from ecocomp.families.surcharge.ratings import History, build_history
+from ecocomp.families.surcharge.totals import GroupTotal, RatingTotal, Totals, summarize
+from ecocomp.tariffs.book import TariffBook
+from ecocomp.tariffs.files import Tariff, provisional_warnings
+
+__all__ = [
+    "CHUNK",
+    "INSTRUMENTS",
+    "RATING_KEYS",
+    "Charges",
+    "GroupTotal",
+    "Instrument",
+    "RatingTotal",
+    "SurchargeResult",
+    "Totals",
+    "compute_surcharge",
+    "decimal_array",
+]
+
+Ints = npt.NDArray[np.int64]
+Int32s = npt.NDArray[np.int32]
+
+
+@dataclass(frozen=True, eq=False)
+class SurchargeResult:
+    """A whole run: the bills, per-bill charges, totals, and the rows that could not be charged."""
+
+    bills: pa.Table
+    kept: Ints  # positions in `bills` of the charged bills (the others are in `rejected`)
+    enterprise: Int32s  # per bill: index into `enterprises`
+    enterprises: pa.Array
+    month: Int32s  # per bill: index into `months`
+    months: Int32s  # first day of each month (days since 1970-01-01)
+    charges: Mapping[str, Charges]
+    history: History
+    totals: Totals
+    by_enterprise: pa.Table
+    by_district: tuple[GroupTotal, ...]
+    by_month: tuple[GroupTotal, ...]
+    by_rating: tuple[RatingTotal, ...]
+    rejected: tuple[LedgerIssue, ...]
+    tariffs: tuple[Tariff, ...]
+    warnings: tuple[str, ...]
+
+    def line_batches(self, size: int = CHUNK) -> Iterator[pa.RecordBatch]:
+        """The bill lines in batches: input columns, then rating, tariff and surcharge per instrument."""
+        for start in range(0, max(len(self.kept), 1), max(1, size)):
+            yield self.line_batch(self.kept[start : start + size])
+
+    def lines(self) -> pa.Table:
+        """Every bill line as one table (for small runs and tests)."""
+        return pa.Table.from_batches(list(self.line_batches()))
+
+    def line_batch(self, positions: Ints) -> pa.RecordBatch:
+        """The lines of the bills at `positions`."""
+        return line_batch(self.bills, self.charges, self.history, positions)
+
+    def explain(self, names: Sequence[str]) -> dict[str, str]:
+        """Which ratings applied when, under which table, for each enterprise named (not per bill)."""
+        return explain(self, names)
+
+
+def compute_surcharge(
+    bills: pd.DataFrame | pa.Table,
+    ratings: pd.DataFrame | pa.Table,
+    *,
+    book: TariffBook,
+    sources: Mapping[str, str] | None = None,
+    chunk_size: int = CHUNK,
+    progress: Callable[[int, int], None] | None = None,
+) -> SurchargeResult:
+    """Both surcharges of every bill (frames as `read_ledger` gives them), `chunk_size` bills at a time.
+
+    A bill whose table or rating is missing (where the table makes that an error) is rejected with
+    a reason, never charged on a guess; so is a rating whose score has no colour.
+    """
+    names = {"bills": "bills", "ratings": "ratings", **(sources or {})}
+    bill_table, rating_table = arrow_table(bills), arrow_table(ratings)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow and numpy release the GIL: use both cores
+        encoding = pool.submit(pc.dictionary_encode, bill_table.column("enterprise").combine_chunks())
+        history, issues = build_history(rating_table, book, names["ratings"])
+        district, districts = codes(bill_table.column("district"))
+        month, months = month_codes(bill_table.column("month"))
+        plans = {i.key: plan_tables(i.family, book, districts, months) for i in INSTRUMENTS}
+        encoded = encoding.result()
+        keys = BillKeys(indices(encoded), encoded.dictionary, district, districts, month, months)
+        charges = charge_bills(pool, bill_table, keys, plans, history, max(1, chunk_size), progress)
+    return _result(bill_table, keys, plans, charges, history, issues, book, names["bills"])
+
+
+def _result(
+    bills: pa.Table,
+    keys: BillKeys,
+    plans: Mapping[str, Plan],
+    charges: Mapping[str, Charges],
+    history: History,
+    issues: Sequence[LedgerIssue],
+    book: TariffBook,
+    source: str,
+) -> SurchargeResult:
+    """Reject the bills that cannot be charged, total the others, and gather the result."""
+    problems = bill_issues(bills, charges, keys, book, source)
+    kept = _kept(bills.num_rows, [position for position, _ in problems])
+    summary = summarize(keys, kept, charges, book)
+    tariffs = _tariffs_used(plans.values())
+    return SurchargeResult(
+        bills=bills,
+        kept=kept,
+        enterprise=keys.enterprise,
+        enterprises=keys.enterprises,
+        month=keys.month,
+        months=keys.months,
+        charges=charges,
+        history=history,
+        totals=summary.totals,
+        by_enterprise=summary.by_enterprise,
+        by_district=summary.by_district,
+        by_month=summary.by_month,
+        by_rating=summary.by_rating,
+        rejected=tuple(issues) + tuple(issue for _, issue in problems),
+        tariffs=tariffs,
+        warnings=provisional_warnings(tariffs),
+    )
+
+
+def _kept(size: int, rejected: Sequence[int]) -> Ints:
+    """The positions of the bills not rejected, in order."""
+    mask = np.zeros(size, dtype=np.bool_)
+    mask[list(rejected)] = True
+    return np.flatnonzero(~mask).astype(np.int64)
+
+
+def _tariffs_used(plans: Iterable[Plan]) -> tuple[Tariff, ...]:
+    """Every table the run used, once, by id."""
+    tariffs = {t.id: t for plan in plans for t in plan.tariffs}
+    return tuple(tariffs[k] for k in sorted(tariffs))

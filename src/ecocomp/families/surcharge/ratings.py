@@ -1,0 +1,228 @@
+"""Which credit rating applies to a bill (环保信用评价): rating histories, score bands, lookup dates.
+
+References (POLICY.md, family C): the 2016 electricity trial and the provincial and Nanjing
+sewage texts (rating in force in the bill's month), the 2019 electricity revision (rating on the
+last day of the previous half-year), 《江苏省企业环保信用评价暂行办法》 (2019 score bands).
+
+The rules, all chosen by the tariff table, never by this code:
+
+- ``in_force_in_month``: the rating whose validity covers the first day of the bill month, so a
+  change during a month takes effect from the next month ("the surcharge stops from the month
+  after the rating is back to yellow or better").
+- ``previous_half_year_end``: bills of January-June of year Y use the rating in force on
+  (Y-1)-12-31, July-December the one in force on Y-06-30.
+- Overlapping ratings of one enterprise (an annual list, then a revision or a list published
+  late that applies back): on any day the rating with the **latest valid_from** among those
+  covering that day wins. A later start is a later decision; when a later rating ends, an
+  earlier one still covering the day is in force again. The ledger has no publication date, so
+  "latest listed" is read as "latest valid_from" (the key enterprise + valid_from is unique).
+- A score becomes a colour by the ``credit_score_bands`` table in force on the rating's
+  valid_from; a score in no band, or on a day no bands table covers, is a problem (the rating
+  row is rejected, never guessed).
+- Red twice in a row: the rating just before the applicable one in the enterprise's history
+  (by valid_from) is red as well; tables with ``red_repeat_as_black`` then charge the black rate.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ecocomp.errors import LedgerIssue
+from ecocomp.families.surcharge.amounts import fixed_point
+from ecocomp.tariffs.book import TariffBook
+from ecocomp.tariffs.files import Tariff
+from ecocomp.tariffs.models import COLOURS, CreditBandsTable, SurchargeTable, Value
+
+__all__ = [
+    "BLACK",
+    "COLOUR_INDEX",
+    "EPOCH",
+    "OPEN_END",
+    "RED",
+    "RULE_TEXT",
+    "UNRATED",
+    "History",
+    "build_history",
+    "lookup_days",
+    "model_of",
+    "province_code",
+]
+
+Ints = npt.NDArray[np.int64]
+Int32s = npt.NDArray[np.int32]
+Int8s = npt.NDArray[np.int8]
+Bools = npt.NDArray[np.bool_]
+Model = TypeVar("Model", SurchargeTable, CreditBandsTable)
+
+COLOUR_INDEX = {colour: i for i, colour in enumerate(COLOURS)}
+RED, BLACK = COLOUR_INDEX["red"], COLOUR_INDEX["black"]
+UNRATED = len(COLOURS)  # colour index of "no rating in force" under unrated = "no_surcharge"
+OPEN_END = np.iinfo(np.int32).max
+RULE_TEXT = {
+    "in_force_in_month": "当月1日有效的评价等级",
+    "previous_half_year_end": "上半年度末(6月30日或12月31日)的评价等级",
+}
+EPOCH = date(1970, 1, 1)  # day 0 of the int32 day columns
+
+
+def province_code(book: TariffBook) -> str:
+    """The code of the province the places table describes (the root below the nation)."""
+    return next(p.code for p in book.places if p.level == "province")
+
+
+def model_of(tariff: Tariff, kind: type[Model]) -> Model:
+    """The checked model of a family C table, as the class its family guarantees."""
+    model = tariff.model
+    if not isinstance(model, kind):
+        raise TypeError(f"{tariff.id} is a {tariff.family} table, not a {kind.__name__}")
+    return model
+
+
+def lookup_days(rule: str, month_days: Int32s) -> Int32s:
+    """The day whose rating applies to bills of each month (days since 1970-01-01), by the rule."""
+    months = month_days.astype("datetime64[D]").astype("datetime64[M]")
+    if rule == "in_force_in_month":
+        return months.astype("datetime64[D]").astype(np.int32)
+    year_start = months.astype("datetime64[Y]").astype("datetime64[M]")
+    second_half = (months - year_start).astype(np.int64) >= 6
+    start = np.where(second_half, year_start + 6, year_start).astype("datetime64[D]")
+    return (start - 1).astype(np.int32)
+
+
+@dataclass(frozen=True, eq=False)
+class History:
+    """Usable ratings sorted by (enterprise, valid_from): colours as indexes into COLOURS."""
+
+    enterprises: pa.Array  # distinct enterprise names; the position is the enterprise id
+    enterprise: Int32s
+    start: Int32s
+    end: Int32s  # OPEN_END when open-ended
+    colour: Int8s
+    line: Ints
+    previous_red: Bools
+    score: Ints  # in hundredths of a point (scores only)
+    band: Int8s  # index into band_tables for a score, -1 for a colour as given
+    band_tables: tuple[Tariff, ...]
+
+    def basis(self, index: int) -> str:
+        """How rating `index` got its colour: "" when given as a colour, else score and bands table."""
+        band = int(self.band[index])
+        if band < 0:
+            return ""
+        points = Decimal(int(self.score[index])).scaleb(-2).normalize()
+        return f"评分 {points:f} 分，按 {self.band_tables[band].header.document}"
+
+    def applicable(self, days: Int32s) -> Int32s:
+        """Rating index in force per (enterprise id, day): latest valid_from among the covering; -1 none."""
+        grid = np.full((len(self.enterprises), len(days)), -1, dtype=np.int32)
+        for column, day in enumerate(days.tolist()):
+            covering = np.flatnonzero((self.start <= day) & (self.end >= day))
+            owners = self.enterprise[covering]
+            last = np.ones(len(covering), dtype=np.bool_)
+            last[:-1] = owners[1:] != owners[:-1]
+            grid[owners[last], column] = covering[last]
+        return grid
+
+
+def build_history(ratings: pa.Table, book: TariffBook, source: str) -> tuple[History, list[LedgerIssue]]:
+    """The usable ratings and one issue per rating row whose score has no colour."""
+    colour = _colour_codes(ratings.column("colour"))
+    score, has_score = fixed_point(ratings.column("score"), 2)
+    start = _days(ratings.column("valid_from"), 0)
+    tables = tuple(book.versions("credit_score_bands", province_code(book)))
+    need = has_score & (colour < 0)
+    band_of = _bands(tables, colour, score, need, start)
+    bad = np.flatnonzero(need & (colour < 0))
+    issues = [_band_issue(ratings, int(row), int(band_of[row]), tables, source) for row in bad]
+    return _history(ratings, colour, score, start, band_of, tables), issues
+
+
+def _history(
+    ratings: pa.Table, colour: Int8s, score: Ints, start: Int32s, band_of: Int8s, tables: tuple[Tariff, ...]
+) -> History:
+    """The rows with a colour, sorted by (enterprise, valid_from)."""
+    encoded = pc.dictionary_encode(ratings.column("enterprise").combine_chunks())
+    owner = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+    rows = np.flatnonzero(colour >= 0)
+    rows = rows[np.lexsort((start[rows], owner[rows]))]
+    end = _days(ratings.column("valid_to"), OPEN_END)[rows]
+    lines = np.asarray(ratings.column("line").to_numpy(), dtype=np.int64)[rows]
+    owners, colours = owner[rows], colour[rows]
+    previous_red = _previous_red(owners, colours)
+    return History(
+        encoded.dictionary,
+        owners,
+        start[rows],
+        end,
+        colours,
+        lines,
+        previous_red,
+        score[rows],
+        band_of[rows],
+        tables,
+    )
+
+
+def _previous_red(owner: Int32s, colour: Int8s) -> Bools:
+    """Per rating (sorted by enterprise, valid_from): the enterprise's rating just before is red."""
+    previous_red = np.zeros(len(owner), dtype=np.bool_)
+    previous_red[1:] = (owner[1:] == owner[:-1]) & (colour[:-1] == RED)
+    return previous_red
+
+
+def _colour_codes(column: pa.ChunkedArray) -> Int8s:
+    index = pc.index_in(column, value_set=pa.array(COLOURS, pa.string()))
+    return np.asarray(pc.fill_null(index, -1).to_numpy(), dtype=np.int8)
+
+
+def _days(column: pa.ChunkedArray, missing: int) -> Int32s:
+    days = pc.fill_null(pc.cast(column, pa.int32()), missing)
+    return np.asarray(days.to_numpy(), dtype=np.int32)
+
+
+def _bands(tables: Sequence[Tariff], colour: Int8s, score: Ints, need: Bools, start: Int32s) -> Int8s:
+    """Colours for the scores in `need` (in place) by the bands table in force on valid_from; per
+    rating the index of that table (-1 for none)."""
+    band_of = np.full(len(colour), -1, dtype=np.int8)
+    for index, tariff in enumerate(tables):
+        first = (tariff.start - EPOCH).days
+        last = OPEN_END if tariff.end is None else (tariff.end - EPOCH).days
+        covered = need & (start >= first) & (start <= last)
+        band_of[covered] = index
+        for band in model_of(tariff, CreditBandsTable).bands:
+            low = -(2**62) if band.min is None else math.ceil(band.min.value * 100)
+            high = 2**62 if band.max is None else math.floor(band.max.value * 100)
+            colour[covered & (score >= low) & (score <= high) & (colour < 0)] = COLOUR_INDEX[band.colour]
+    return band_of
+
+
+def _band_issue(ratings: pa.Table, row: int, band: int, tables: Sequence[Tariff], source: str) -> LedgerIssue:
+    value = f"{ratings.column('score')[row].as_py():f}"
+    valid_from = ratings.column("valid_from")[row].as_py()
+    line = int(ratings.column("line")[row].as_py())
+    if band < 0:
+        known = ", ".join(f"{t.id} ({t.validity_label()})" for t in tables) or "none"
+        message = (
+            f"score {value} is valid from {valid_from}, when no credit-score bands table is in force "
+            f"(tables: {known}); give the colour instead, or add a bands table"
+        )
+        return LedgerIssue(source, line, "rating", value, "no_score_bands", message)
+    table = tables[band]
+    bands = model_of(table, CreditBandsTable).bands
+    listed = ", ".join(f"{b.colour} {_bound(b.min)}-{_bound(b.max)}" for b in bands)
+    message = f"score {value} falls in no band of {table.id} ({listed}); correct the score or give the colour"
+    return LedgerIssue(source, line, "rating", value, "score_out_of_bands", message)
+
+
+def _bound(value: Value | None) -> str:
+    return "" if value is None else f"{value.value:f}"

@@ -1,0 +1,1 @@
+"""Water-environment regional compensation (水环境区域补偿)."""

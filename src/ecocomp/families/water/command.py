@@ -1,0 +1,63 @@
+"""`ecocomp water`: water-environment regional compensation per section, month and factor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecocomp.cli.common import (
+    IssuesOutOption,
+    OutputOption,
+    SkipInvalidOption,
+    TariffsOption,
+    exits_on_error,
+    finish_run,
+    issues_written_to,
+)
+from ecocomp.families.water.monitoring import parse_month
+from ecocomp.families.water.report import run_water, water_report
+from ecocomp.tariffs.book import TariffBook
+
+
+@exits_on_error
+def water(
+    sections: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Sections registry 断面台账.")
+    ],
+    monitoring: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Monthly monitoring 断面监测台账.")
+    ],
+    start: Annotated[str, typer.Option("--from", help="First month, YYYY-MM.")],
+    end: Annotated[str, typer.Option("--to", help="Last month, YYYY-MM.")],
+    shares: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="Sharing coefficients 断面分担比例台账 (分担系数)."),
+    ] = None,
+    output: OutputOption = None,
+    skip_invalid: SkipInvalidOption = False,
+    issues_out: IssuesOutOption = None,
+    tariffs: TariffsOption = None,
+) -> None:
+    """Compute who pays whom, through the province, per section, month and factor (POLICY.md, family B)."""
+    book = TariffBook.load(tariffs or [])
+    with issues_written_to(issues_out) as record:
+        run = run_water(
+            sections,
+            monitoring,
+            start=parse_month(start),
+            end=parse_month(end),
+            book=book,
+            shares=shares,
+            skip_invalid=skip_invalid,
+        )
+        record(run.rejected)
+        report = water_report(run)
+        finish_run(
+            report,
+            output,
+            warnings=run.result.warnings,
+            reconciliation=run.reconciliation,
+            rejected=len(run.rejected),
+        )

@@ -1,0 +1,138 @@
+"""The upstream side's amount split among its districts, and what each district pays and receives.
+
+References (POLICY.md, family B): 苏环办〔2016〕341号 and 苏环办〔2021〕131号 let a section's
+upstream side be shared among districts by sharing coefficients (分担系数); the split is to the
+fen by largest remainder, so the parts add up to the line. The province (江苏省) passes the
+money on and keeps nothing: every district's net is what it received less what it paid.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Literal, TypeVar
+
+from ecocomp.errors import LedgerIssue
+from ecocomp.families.water.lines import WaterLine, assemble
+from ecocomp.families.water.rules import Section, Shares
+from ecocomp.families.water.text import Parties
+from ecocomp.money import split_largest_remainder
+
+__all__ = ["DistrictMonth", "DistrictTotal", "ShareLine", "shares_from", "split", "summaries"]
+
+Role = Literal["paid", "received"]
+K = TypeVar("K")
+
+
+@dataclass(frozen=True)
+class ShareLine:
+    """The part of a line's amount one district of the upstream side pays or receives."""
+
+    section: str
+    month: date
+    factor: str
+    district: str
+    district_code: str
+    role: Role
+    share: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class DistrictMonth:
+    district: str
+    district_code: str
+    month: date
+    paid: Decimal
+    received: Decimal
+    net: Decimal  # received − paid
+
+
+@dataclass(frozen=True)
+class DistrictTotal:
+    district: str
+    district_code: str
+    paid: Decimal
+    received: Decimal
+    net: Decimal
+
+
+def shares_from(
+    rows: Sequence[Mapping[str, object]], registry: Mapping[str, Section], source: str
+) -> tuple[Shares, list[LedgerIssue]]:
+    """The coefficients per (section, factor) and district; a row of an unknown section is an issue."""
+    out: dict[tuple[str, str], dict[str, Decimal]] = {}
+    issues: list[LedgerIssue] = []
+    for row in rows:
+        section, share = str(row["section"]), row["share"]
+        if section not in registry:
+            why = f"section {section} is not in the sections ledger"
+            issues.append(
+                LedgerIssue(source, int(str(row["line"])), "section", section, "unknown_section", why)
+            )
+            continue
+        assert isinstance(share, Decimal)
+        out.setdefault((section, str(row["factor"])), {})[str(row["district"])] = share
+    return out, issues
+
+
+def split(line: WaterLine, shares: Shares, parties: Parties) -> list[ShareLine]:
+    """The upstream side's part of a line, per district (the whole upstream place if unshared)."""
+    if line.direction == "none":
+        return []
+    role: Role = "paid" if line.direction == "upstream_pays" else "received"
+    upstream = line.payer_code if role == "paid" else line.receiver_code
+    weights = shares.get((line.section, line.factor))
+    where = (line.section, line.month, line.factor)
+    if not weights:
+        return [
+            assemble(ShareLine, (*where, parties.name(upstream), upstream, role, Decimal(1), line.amount))
+        ]
+    parts = _parts(line.amount, tuple(weights.items()))
+    return [assemble(ShareLine, (*where, parties.name(d), d, role, weights[d], part)) for d, part in parts]
+
+
+@functools.lru_cache(maxsize=1024)
+def _parts(amount: Decimal, weights: tuple[tuple[str, Decimal], ...]) -> tuple[tuple[str, Decimal], ...]:
+    """The split by largest remainder, by district code (the same amounts recur month after month)."""
+    parts = split_largest_remainder(amount, dict(weights))
+    return tuple((district, parts[district]) for district in sorted(parts))
+
+
+def summaries(
+    lines: Sequence[WaterLine], shares: Sequence[ShareLine], parties: Parties
+) -> tuple[tuple[DistrictMonth, ...], tuple[DistrictTotal, ...]]:
+    """Paid and received per district and month, and for the whole range."""
+    flows: dict[tuple[str, date], list[Decimal]] = {}
+    for share in shares:
+        _sums(flows, (share.district_code, share.month))[0 if share.role == "paid" else 1] += share.amount
+    for line in lines:
+        if line.direction == "upstream_pays":
+            _sums(flows, (line.receiver_code, line.month))[1] += line.amount
+        elif line.direction == "downstream_pays":
+            _sums(flows, (line.payer_code, line.month))[0] += line.amount
+    monthly = tuple(
+        DistrictMonth(parties.name(code), code, month, paid, received, received - paid)
+        for (code, month), (paid, received) in sorted(flows.items())
+    )
+    totals: dict[str, list[Decimal]] = {}
+    for row in monthly:
+        cell = _sums(totals, row.district_code)
+        cell[0] += row.paid
+        cell[1] += row.received
+    districts = tuple(
+        DistrictTotal(parties.name(code), code, paid, received, received - paid)
+        for code, (paid, received) in sorted(totals.items())
+    )
+    return monthly, districts
+
+
+def _sums(sums: dict[K, list[Decimal]], key: K) -> list[Decimal]:
+    """The paid (first) and received (second) sums of `key`, both starting at 0.00."""
+    found = sums.get(key)
+    if found is None:
+        found = sums[key] = [Decimal("0.00"), Decimal("0.00")]
+    return found

@@ -1,0 +1,1 @@
+"""Ledgers (台账): kinds and columns, readers for CSV, XLSX and Parquet, column parsers, row checks."""

@@ -1,0 +1,1 @@
+"""Reports: tables of typed columns, and their writers (XLSX, CSV, JSON, Parquet), manifest, schema."""

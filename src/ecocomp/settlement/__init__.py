@@ -1,0 +1,1 @@
+"""The settlement: one run over every family a year needs, one report."""

@@ -1,0 +1,258 @@
+"""Checks over loaded tariff tables, run on every load and by `ecocomp tariffs check`.
+
+Per table: the jurisdiction is a known place, every value has the unit its place in the
+format calls for, ratios stay within 0..1, a provisional value makes the table provisional.
+Across tables: ids are unique; versions of one family and jurisdiction neither overlap nor
+leave gaps; the places table is consistent; and every water-compensation table in force
+under the seed plan (苏委发〔2017〕13号) keeps the Taihu TP standard at least the plan's
+factor (2x) times the non-Taihu one.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from decimal import Decimal
+from itertools import pairwise
+
+from ecocomp.errors import Finding
+from ecocomp.places import Places, normalize_name
+from ecocomp.tariffs.files import Tariff
+from ecocomp.tariffs.models import (
+    PlacesTable,
+    PlanRequirementsTable,
+    Value,
+    WaterCompensationTable,
+)
+
+__all__ = ["check_tables", "jurisdiction_code"]
+
+#: The unit each value must have, by family and key-path pattern (first match wins).
+EXPECTED_UNITS: dict[str, list[tuple[str, str]]] = {
+    "pollutant_fund": [("rates.*", "CNY/billing_unit"), ("return_rule.*", "ratio")],
+    "water_quality_standard": [("limits.*", "mg/L")],
+    "water_compensation": [
+        ("standards.*", "CNY/t"),
+        ("bands.*.above", "multiple"),
+        ("bands.*.amount", "CNY"),
+    ],
+    "electricity_surcharge": [("rates.*", "CNY/kWh")],
+    "sewage_surcharge": [("rates.*", "CNY/m3")],
+    "credit_score_bands": [("*", "points")],
+    "plan_requirements": [("*", "factor")],
+}
+
+
+def check_tables(tariffs: Sequence[Tariff], places: Places | None) -> list[Finding]:
+    """Every finding over `tariffs`; `places` is None when no usable places table loaded."""
+    findings = _unique_ids(tariffs)
+    for tariff in tariffs:
+        findings += _table_findings(tariff, places)
+    findings += _coverage(tariffs, places)
+    findings += _taihu_tp_factor(tariffs)
+    return findings
+
+
+def jurisdiction_code(tariff: Tariff, places: Places | None) -> str:
+    """The place code of a table's jurisdiction (the name as written when unknown)."""
+    found = places.find(tariff.header.jurisdiction) if places else None
+    return found.code if found else tariff.header.jurisdiction
+
+
+def _table_findings(tariff: Tariff, places: Places | None) -> list[Finding]:
+    findings: list[Finding] = []
+    jurisdiction = tariff.header.jurisdiction
+    if places is not None and places.find(jurisdiction) is None:
+        findings.append(_unknown_place(tariff, "tariff.jurisdiction", jurisdiction, places))
+    if isinstance(tariff.model, PlacesTable):
+        findings += _places_table(tariff, tariff.model)
+    values = {k: v for k, v in tariff.values().items() if isinstance(v, Value)}
+    findings += _units(tariff, values)
+    findings += _ratios(tariff, values)
+    provisional = tariff.provisional_values()
+    if provisional and tariff.header.status != "provisional":
+        findings.append(
+            Finding(
+                tariff.display,
+                f"{provisional[0]}.evidence",
+                "status",
+                f"{len(provisional)} value(s) are provisional but tariff.status is "
+                f'{tariff.header.status!r}; set status = "provisional"',
+            )
+        )
+    return findings
+
+
+def _units(tariff: Tariff, values: dict[str, Value]) -> list[Finding]:
+    findings = []
+    rules = EXPECTED_UNITS.get(tariff.family, [])
+    for key, value in values.items():
+        wanted = next((unit for pattern, unit in rules if fnmatch.fnmatchcase(key, pattern)), None)
+        if wanted is not None and value.unit != wanted:
+            findings.append(
+                Finding(
+                    tariff.display,
+                    f"{key}.unit",
+                    "wrong_unit",
+                    f"unit {value.unit!r} does not fit here; this value is in {wanted!r}",
+                )
+            )
+    return findings
+
+
+def _ratios(tariff: Tariff, values: dict[str, Value]) -> list[Finding]:
+    findings = [
+        Finding(tariff.display, f"{key}.value", "ratio_above_one", f"ratio {v.value} is above 1 (100 %)")
+        for key, v in values.items()
+        if v.unit == "ratio" and v.value > 1
+    ]
+    rewards = [v.value for k, v in values.items() if k.startswith("return_rule.indicators.")]
+    if sum(rewards, Decimal(0)) > 1:
+        findings.append(
+            Finding(
+                tariff.display,
+                "return_rule.indicators",
+                "ratio_above_one",
+                f"the indicator rewards add up to {sum(rewards, Decimal(0))}, above 1 (100 % of the fund)",
+            )
+        )
+    return findings
+
+
+def _places_table(tariff: Tariff, table: PlacesTable) -> list[Finding]:
+    findings: list[Finding] = []
+    codes = {p.code for p in table.place}
+    owner: dict[str, str] = {}
+    for i, place in enumerate(table.place):
+        key = f"place[{i}]"
+        if place.parent and place.parent not in codes:
+            findings.append(
+                Finding(
+                    tariff.display,
+                    f"{key}.parent",
+                    "unknown_place",
+                    f"parent {place.parent!r} is not the code of any place in this table",
+                )
+            )
+        if place.level == "city" and place.region is None:
+            findings.append(
+                Finding(
+                    tariff.display,
+                    f"{key}.region",
+                    "missing",
+                    "a city needs its region class (south, middle or north)",
+                )
+            )
+        for label in (place.code, place.name, place.short, *place.aliases):
+            other = owner.setdefault(normalize_name(label), place.code)
+            if other != place.code:
+                findings.append(
+                    Finding(
+                        tariff.display,
+                        key,
+                        "ambiguous_name",
+                        f"{label!r} already names place {other}; names must be unique",
+                    )
+                )
+    return findings
+
+
+def _unique_ids(tariffs: Iterable[Tariff]) -> list[Finding]:
+    seen: dict[str, Tariff] = {}
+    findings = []
+    for tariff in tariffs:
+        first = seen.setdefault(tariff.id, tariff)
+        if first is not tariff:
+            findings.append(
+                Finding(
+                    tariff.display,
+                    "tariff.id",
+                    "duplicate_id",
+                    f"id {tariff.id!r} is already used by {first.display}",
+                )
+            )
+    return findings
+
+
+def _coverage(tariffs: Sequence[Tariff], places: Places | None) -> list[Finding]:
+    """Versions of one family and jurisdiction must follow each other without overlap or gap."""
+    groups: dict[tuple[str, str], list[Tariff]] = defaultdict(list)
+    for tariff in tariffs:
+        groups[(tariff.family, jurisdiction_code(tariff, places))].append(tariff)
+    findings = []
+    for group in groups.values():
+        ordered = sorted(group, key=lambda t: t.start)
+        for before, after in pairwise(ordered):
+            key = "tariff.first_year" if after.by_year else "tariff.valid_from"
+            if before.end is None or before.end >= after.start:
+                findings.append(
+                    Finding(
+                        after.display,
+                        key,
+                        "overlap",
+                        f"validity {after.validity_label()} overlaps {before.display} "
+                        f"({before.validity_label()}) for the same family and jurisdiction",
+                    )
+                )
+            elif before.end + timedelta(days=1) < after.start:
+                findings.append(
+                    Finding(
+                        after.display,
+                        key,
+                        "gap",
+                        f"validity {after.validity_label()} leaves a gap after {before.display} "
+                        f"({before.validity_label()}); no table would be in force between them",
+                    )
+                )
+    return findings
+
+
+def _taihu_tp_factor(tariffs: Sequence[Tariff]) -> list[Finding]:
+    """Taihu TP standard >= the seed plan's factor x the non-Taihu one, while the plan is in force."""
+    findings = []
+    plans = [(t, t.model) for t in tariffs if isinstance(t.model, PlanRequirementsTable)]
+    for plan, requirements in plans:
+        factor = requirements.taihu_tp_min_factor.value
+        for tariff in tariffs:
+            model = tariff.model
+            in_force = plan.end is None or tariff.start <= plan.end
+            if (
+                isinstance(model, WaterCompensationTable)
+                and in_force
+                and (tariff.end is None or tariff.end >= plan.start)
+            ):
+                findings += _tp_pairs(tariff, model, factor, plan)
+    return findings
+
+
+def _tp_pairs(tariff: Tariff, model: WaterCompensationTable, factor: Decimal, plan: Tariff) -> list[Finding]:
+    pairs: list[tuple[str, Decimal, Decimal]] = []
+    taihu, other = model.standards.get("taihu", {}), model.standards.get("other", {})
+    if "TP" in taihu and "TP" in other:
+        pairs.append(("standards.taihu.TP.value", taihu["TP"].value, other["TP"].value))
+    taihu_bands = model.bands.get("taihu", {})
+    other_bands = model.bands.get("other", {})
+    t_bands = taihu_bands.get("TP") or taihu_bands.get("default") or ()
+    o_bands = other_bands.get("TP") or other_bands.get("default") or ()
+    t_name = "TP" if "TP" in taihu_bands else "default"
+    for i, (t_band, o_band) in enumerate(zip(t_bands, o_bands, strict=False)):
+        pairs.append((f"bands.taihu.{t_name}[{i}].amount.value", t_band.amount.value, o_band.amount.value))
+    return [
+        Finding(
+            tariff.display,
+            key,
+            "taihu_tp_factor",
+            f"Taihu TP {t_value} is below {factor} x the non-Taihu TP {o_value} "
+            f"(= {factor * o_value}), which {plan.header.document} requires",
+        )
+        for key, t_value, o_value in pairs
+        if t_value < factor * o_value
+    ]
+
+
+def _unknown_place(tariff: Tariff, key: str, name: str, places: Places) -> Finding:
+    close = places.suggest(name)
+    hint = f"; closest: {', '.join(close)}" if close else ""
+    return Finding(tariff.display, key, "unknown_place", f"unknown place {name!r}{hint}")
