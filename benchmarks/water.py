@@ -23,7 +23,8 @@ from ecocomp.ledgers.ledger import read_ledger
 from ecocomp.reports.manifest import input_file
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.families.water.compute import compute_water
-from ecocomp.families.water.report import WaterRun, water_report
+from ecocomp.families.base import Run
+from ecocomp.families.water.report import water_report
 
 PLACES = ["320505", "320506", "320507", "320508", "320509", "320581", "320582", "320583", "320585", "320200"]
 FACTORS = {"CODMn": 6.0, "NH3-N": 1.0, "TP": 0.2, "TN": 1.0}
@@ -81,7 +82,7 @@ def bench(book: TariffBook, folder: Path, sections: int, year: int) -> None:
     compute = time.perf_counter() - start
     start = time.perf_counter()
     inputs = tuple(input_file(led.kind, led) for led in ledgers)
-    water_report(WaterRun(result, inputs, (), {}))
+    water_report(Run("water", result, inputs, (), {}, {}))
     tables = time.perf_counter() - start
     rows = ledgers[1].rows_read
     assert not result.rejected, result.rejected[:3]

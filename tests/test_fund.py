@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from ecocomp.families.fund.compute import compute_fund
 from ecocomp.families.fund.rules import return_ratio
+from ecocomp.families.fund.tables import FundTable
 from ecocomp.ledgers.ledger import read_ledger
 from ecocomp.tariffs.book import TariffBook
-from ecocomp.tariffs.models import FundTable
 
 from . import fund_frames as ff
 

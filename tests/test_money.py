@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from moneyed import Money
 
 from ecocomp.errors import MoneyError
-from ecocomp.money import Rounding, round_fen, split_largest_remainder, to_decimal, to_money
+from ecocomp.money import (
+    PRECISION,
+    ROUNDING_MODES,
+    Rounding,
+    divide_rounded,
+    exact_context,
+    round_fen,
+    round_units,
+    split_largest_remainder,
+    to_decimal,
+    to_money,
+)
 
 amounts = st.decimals(min_value=-(10**12), max_value=10**12, places=6, allow_nan=False, allow_infinity=False)
 fen_amounts = st.decimals(
@@ -135,3 +148,82 @@ def test_split_of_a_negative_amount_keeps_the_sign() -> None:
 def test_split_refuses_what_cannot_be_split(amount: str, shares: dict[str, int], message: str) -> None:
     with pytest.raises(MoneyError, match=message):
         split_largest_remainder(amount, shares)
+
+
+# --- the int64 fixed-point path gives exactly what the Decimal path gives ----------------------
+
+INT64_ROOM = 2**62  # int64 numerators, with room for the half added on rounding
+MODES = sorted(ROUNDING_MODES)
+
+
+@st.composite
+def numerators(draw: st.DrawFn, digits: int, limit: int) -> list[int]:
+    """Integers to divide by 10**digits: any, and exact ties (…5 followed by zeros), either sign."""
+    tie = st.builds(
+        lambda q, negative: (-1 if negative else 1) * (abs(q) * 10**digits + 5 * 10 ** (digits - 1)),
+        st.integers(-(limit // 10 ** (digits + 1)), limit // 10 ** (digits + 1)),
+        st.booleans(),
+    )
+    any_value = st.integers(-limit, limit)
+    one = st.one_of(any_value, tie) if digits else any_value
+    values = draw(st.lists(one, min_size=1, max_size=30))
+    if draw(st.booleans()):  # all non-negative: the fast half-up route
+        values = [abs(v) for v in values]
+    return values
+
+
+def _decimal_quotients(values: list[int], digits: int, mode: str) -> list[int]:
+    with exact_context():
+        exact = [Decimal(v).scaleb(-digits) for v in values]
+        return [int(e.quantize(Decimal(1), rounding=ROUNDING_MODES[mode])) for e in exact]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@given(data=st.data(), digits=st.integers(min_value=0, max_value=18))
+def test_int64_division_equals_decimal_quantize(mode: str, data: st.DataObject, digits: int) -> None:
+    values = data.draw(numerators(digits, INT64_ROOM))
+    got = divide_rounded(np.array(values, dtype=np.int64), 10**digits, mode)
+    assert got.dtype == np.int64
+    assert got.tolist() == _decimal_quotients(values, digits, mode)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@given(data=st.data(), digits=st.integers(min_value=0, max_value=30))
+def test_wide_integer_division_equals_decimal_quantize(mode: str, data: st.DataObject, digits: int) -> None:
+    """Products beyond int64 are rounded as Python integers (object arrays), as exactly."""
+    values = data.draw(numerators(digits, 10**40))
+    got = divide_rounded(np.array(values, dtype=object), 10**digits, mode)
+    assert [int(v) for v in got] == _decimal_quotients(values, digits, mode)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@given(
+    data=st.data(),
+    scale=st.integers(min_value=0, max_value=12),
+    quantum=st.sampled_from(["0.01", "0.010", "0.1", "1", "10", "1E+1", "1000"]),  # 10 and 1E+1: tens
+)
+def test_round_units_equals_rounding_apply(mode: str, data: st.DataObject, scale: int, quantum: str) -> None:
+    """Amounts in 10**-scale yuan rounded to a tariff's quantum: in fen, as `Rounding.apply` gives."""
+    rule = Rounding(Decimal(quantum), mode)
+    digits = max(scale + rule.quantum.adjusted(), 0)  # digits below the quantum: ties are …5 0…0
+    values = data.draw(numerators(digits, INT64_ROOM // 1000))
+    got = round_units(np.array(values, dtype=np.int64), scale, rule)
+    expected = [int(rule.apply(Decimal(v).scaleb(-scale)).scaleb(2)) for v in values]
+    assert got.tolist() == expected
+
+
+def test_every_mode_has_an_int64_route() -> None:
+    values = np.array([-15, -5, 5, 15, 25], dtype=np.int64)
+    for mode in ROUNDING_MODES:
+        assert divide_rounded(values, 10, mode).tolist() == _decimal_quotients(values.tolist(), 1, mode)
+    with pytest.raises(MoneyError, match="power of ten"):
+        Rounding(Decimal("0.05"))
+    assert Rounding(Decimal("10")).apply(Decimal("15")) == Decimal("2E+1")  # tens, as on the int64 path
+    with pytest.raises(MoneyError, match="unknown rounding mode"):
+        divide_rounded(values, 10, "ceiling")
+
+
+def test_exact_context_is_the_working_precision() -> None:
+    with exact_context() as ctx:
+        assert ctx.prec == decimal.getcontext().prec == PRECISION
+        assert Decimal(1) / Decimal(3) == Decimal("0." + "3" * PRECISION)

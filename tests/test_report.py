@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecocomp.errors import MoneyError, UsageError
-from ecocomp.reports.model import Column, Report, Table, column_totals, write_report
+from ecocomp.reports.model import Column, Report, Table, column_totals
+from ecocomp.reports.write import write_report
 from ecocomp.reports.xlsx import MONEY_FORMAT, WAN_YUAN_FORMAT, sheet_names, text_width
 
 LINE_COLUMNS = (

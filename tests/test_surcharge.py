@@ -23,10 +23,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from ecocomp.errors import LedgerValidationError, MoneyError
-from ecocomp.families.surcharge.amounts import fixed_point
+from ecocomp.families.surcharge.amounts import round_products
 from ecocomp.families.surcharge.command import surcharge
 from ecocomp.families.surcharge.compute import SurchargeResult, compute_surcharge
-from ecocomp.families.surcharge.report import run_surcharge
+from ecocomp.families.surcharge.family import run_surcharge
+from ecocomp.money import Rounding, fixed_point
 from ecocomp.tariffs.book import TariffBook
 
 ROOT = Path(__file__).parents[1]
@@ -360,6 +361,18 @@ def test_huge_quantities_stay_exact(book: TariffBook) -> None:
 def test_values_beyond_64_bits_are_refused() -> None:
     with pytest.raises(MoneyError):
         fixed_point(pa.array([Decimal("1e20")], pa.decimal128(38, 2)), 2)
+
+
+@pytest.mark.parametrize("mode", ["half_up", "half_even", "down", "up"])
+def test_products_near_and_beyond_64_bits_round_exactly(mode: str) -> None:
+    """A product just below int64's end must not wrap when the half is added; a wider one is
+    rounded as Python integers, in every mode."""
+    units = np.array([2**63 - 11, 2**62 + 5], dtype=np.int64)
+    for rate, scale in ((1, 2), (3, 3)):
+        rule = Rounding(Decimal("0.01"), mode)
+        got = round_products(units, np.full(2, rate, np.int64), scale, (rule,), np.zeros(2, np.int32))
+        exact = [rule.apply(Decimal(int(u) * rate).scaleb(-2 - scale)) for u in units]
+        assert got.tolist() == [int(e.scaleb(2)) for e in exact]
 
 
 # --- properties ---------------------------------------------------------------------------------

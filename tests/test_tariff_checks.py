@@ -77,6 +77,14 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
             "unknown place '火星市'",
         ),
     ],
+    "rounding_quantum": [
+        (
+            "suzhou-fund-2018.toml",
+            "tariff.rounding.quantum",
+            "rounding_quantum",
+            "rounding quantum 0.05 is not a power of ten; use 0.01 (the fen), 0.1, 1, 10 ...",
+        ),
+    ],
     "status": [
         (
             "suzhou-fund-2018.toml",

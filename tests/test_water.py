@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 from ecocomp.cli.main import app
 from ecocomp.errors import LedgerValidationError, TariffLookupError
 from ecocomp.families.water.compute import WaterResult, compute_water
-from ecocomp.families.water.report import run_water, water_report
+from ecocomp.families.water.family import run_water
+from ecocomp.families.water.report import water_report
 from ecocomp.tariffs.book import TariffBook, shipped_tariffs_dir
 
 from . import water_frames as wf

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pandas as pd
 import pyarrow as pa
 
-from ecocomp.tariffs.models import FACTORS
+from ecocomp.codes import FACTORS
 
 
 def sections(

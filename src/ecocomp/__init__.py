@@ -29,15 +29,20 @@ from ecocomp.errors import (
     UnknownPlaceError,
     UsageError,
 )
+from ecocomp.families import registry as _registry  # noqa: F401  (registers the shipped families first)
 from ecocomp.families.fund.compute import FundResult, compute_fund
-from ecocomp.families.fund.report import FundRun, fund_report, run_fund
+from ecocomp.families.fund.family import FundRun, run_fund
+from ecocomp.families.fund.report import fund_report
 from ecocomp.families.surcharge.compute import SurchargeResult, compute_surcharge
-from ecocomp.families.surcharge.report import SurchargeRun, run_surcharge, surcharge_report
+from ecocomp.families.surcharge.family import SurchargeRun, run_surcharge
+from ecocomp.families.surcharge.report import surcharge_report
 from ecocomp.families.water.compute import WaterResult, compute_water
-from ecocomp.families.water.report import WaterRun, run_water, water_report
+from ecocomp.families.water.family import WaterRun, run_water
+from ecocomp.families.water.report import water_report
 from ecocomp.ledgers.ledger import Ledger, read_ledger
 from ecocomp.money import round_fen, split_largest_remainder, to_money
-from ecocomp.reports.model import Column, Report, Table, write_report
+from ecocomp.reports.model import Column, Report, Table
+from ecocomp.reports.write import write_report
 from ecocomp.settlement.report import settlement_report
 from ecocomp.settlement.run import Settlement, run_settlement
 from ecocomp.tariffs.book import TariffBook

@@ -1,18 +1,161 @@
-"""The Chinese words and number forms explanations and reports use (one place for all of them)."""
+"""The shared vocabulary: every code ecocomp knows, the names clerks write for it, its Chinese
+label, and the number forms explanations use. One place for all of them: a new unit or code is
+one line here, and every family, ledger and report takes it from here.
+
+These are names, not rates: every rate, date and threshold lives in the files under `tariffs/`.
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 
-from ecocomp.ledgers.kinds import INDICATOR_NAMES, POLLUTANT_NAMES
+__all__ = [
+    "BASIN_NAMES",
+    "BASIN_ZH",
+    "BOOLEAN_NAMES",
+    "COLOURS",
+    "COLOUR_NAMES",
+    "COLOUR_ZH",
+    "DIRECTION_ZH",
+    "EVIDENCE",
+    "FACTORS",
+    "FACTOR_NAMES",
+    "FACTOR_ZH",
+    "INDICATORS",
+    "INDICATOR_NAMES",
+    "INDICATOR_ZH",
+    "POLLUTANTS",
+    "POLLUTANT_NAMES",
+    "POLLUTANT_ZH",
+    "PROVINCE",
+    "REGION_ZH",
+    "UNITS",
+    "UNIT_NAMES",
+    "UNIT_ZH",
+    "WATER_BODY_NAMES",
+    "WATER_BODY_ZH",
+    "WATER_CLASSES",
+    "WATER_CLASS_NAMES",
+    "amount_text",
+    "number_text",
+    "text_key",
+]
 
-__all__ = ["INDICATOR_ZH", "POLLUTANT_ZH", "REGION_ZH", "UNIT_ZH", "amount_text", "number_text"]
+#: The province's place code (江苏省, GB/T 2260): the fund's payee and the party money passes through.
+PROVINCE = "320000"
+
+#: Units a tariff value may declare, with what each means.
+UNITS: Mapping[str, str] = {
+    "CNY": "yuan",
+    "CNY/t": "yuan per tonne",
+    "CNY/billing_unit": "yuan per billing unit of the pollutant (t, or 100 kg where it says so)",
+    "CNY/kWh": "yuan per kilowatt-hour",
+    "CNY/m3": "yuan per cubic metre",
+    "ratio": "a fraction of 1 (0.15 = 15 %)",
+    "mg/L": "milligrams per litre",
+    "multiple": "exceedance multiple, (measured - target) / target",
+    "points": "credit-score points",
+    "factor": "a dimensionless multiplier (2 = twice)",
+}
+#: How sure a value is (POLICY.md, evidence tags V / T / I / U).
+EVIDENCE = ("verified", "translated", "inferred", "provisional")
+POLLUTANTS = ("COD", "NH3-N", "TN", "TP", "SO2", "NOx", "VOCs", "PM")
+FACTORS = ("CODMn", "COD", "NH3-N", "TP", "TN")
+WATER_CLASSES = ("I", "II", "III", "IV", "V")
+COLOURS = ("green", "blue", "yellow", "red", "black")
+INDICATORS = (
+    "air_good_days",
+    "pm25",
+    "water_class_iii",
+    "water_function_zone",
+    "drinking_water",
+    "co2_intensity_decline",
+)
+
+# --- the names clerks write for each code (the first one is the Chinese label) ---------------
+
+POLLUTANT_NAMES: Mapping[str, tuple[str, ...]] = {
+    "COD": ("化学需氧量",),
+    "NH3-N": ("氨氮", "NH3N", "NH3"),
+    "TN": ("总氮",),
+    "TP": ("总磷",),
+    "SO2": ("二氧化硫",),
+    "NOx": ("氮氧化物",),
+    "VOCs": ("挥发性有机物", "VOC"),
+    "PM": ("颗粒物", "烟粉尘"),
+}
+FACTOR_NAMES: Mapping[str, tuple[str, ...]] = {
+    "CODMn": ("高锰酸盐指数", "高锰酸钾指数", "CODMN"),
+    "COD": ("化学需氧量",),
+    "NH3-N": ("氨氮", "NH3N"),
+    "TP": ("总磷",),
+    "TN": ("总氮",),
+}
+INDICATOR_NAMES: Mapping[str, tuple[str, ...]] = {
+    "air_good_days": ("空气质量优良天数比率", "优良天数比率", "空气优良天数比率"),
+    "pm25": ("PM2.5年均浓度", "PM2.5浓度", "PM2.5"),
+    "water_class_iii": ("地表水达到或好于Ⅲ类比例", "地表水达到或好于III类水体比例"),
+    "water_function_zone": ("地表水功能区达标率", "水功能区达标率"),
+    "drinking_water": ("集中式饮用水水源地达到或优于Ⅲ类比例", "集中式饮用水水源地水质达标率"),
+    "co2_intensity_decline": ("单位GDP二氧化碳排放下降率", "碳强度下降率"),
+} | {f"reduction_{p}": tuple(f"{n}减排任务" for n in (p, *POLLUTANT_NAMES[p])) for p in POLLUTANTS}
+UNIT_NAMES: Mapping[str, tuple[str, ...]] = {
+    "t": ("吨", "tonne", "tonnes", "ton"),
+    "kg": ("千克", "公斤"),
+    "100kg": ("百公斤",),
+}
+COLOUR_NAMES: Mapping[str, tuple[str, ...]] = {
+    "green": ("绿", "绿色", "绿色等级"),
+    "blue": ("蓝", "蓝色", "蓝色等级"),
+    "yellow": ("黄", "黄色", "黄色等级"),
+    "red": ("红", "红色", "红色等级"),
+    "black": ("黑", "黑色", "黑色等级"),
+}
+WATER_BODY_NAMES: Mapping[str, tuple[str, ...]] = {
+    "river": ("河流", "河道", "河"),
+    "lake": ("湖库", "湖泊", "湖", "水库"),
+}
+BASIN_NAMES: Mapping[str, tuple[str, ...]] = {
+    "taihu": ("太湖", "太湖流域"),
+    "other": ("其他", "其它", "非太湖"),
+}
+WATER_CLASS_NAMES: Mapping[str, tuple[str, ...]] = {
+    "I": ("1", "一", "I类", "1类", "一类"),
+    "II": ("2", "二", "II类", "2类", "二类"),
+    "III": ("3", "三", "III类", "3类", "三类"),
+    "IV": ("4", "四", "IV类", "4类", "四类"),
+    "V": ("5", "五", "V类", "5类", "五类"),
+}
+BOOLEAN_NAMES: Mapping[str, tuple[str, ...]] = {
+    "true": ("是", "yes", "y", "1", "达标", "完成", "√", "✓"),
+    "false": ("否", "no", "n", "0", "未达标", "未完成", "×", "✗"),
+}
+assert set(POLLUTANT_NAMES) == set(POLLUTANTS) and set(FACTOR_NAMES) == set(FACTORS)
+assert set(INDICATORS) <= set(INDICATOR_NAMES) and set(COLOUR_NAMES) == set(COLOURS)
+
+# --- Chinese labels in reports and explanations ------------------------------------------------
 
 POLLUTANT_ZH: Mapping[str, str] = {code: names[0] for code, names in POLLUTANT_NAMES.items()}
 INDICATOR_ZH: Mapping[str, str] = {code: names[0] for code, names in INDICATOR_NAMES.items()}
+FACTOR_ZH: Mapping[str, str] = {code: names[0] for code, names in FACTOR_NAMES.items()}
+BASIN_ZH: Mapping[str, str] = {code: names[0] for code, names in BASIN_NAMES.items()}
+WATER_BODY_ZH: Mapping[str, str] = {code: names[0] for code, names in WATER_BODY_NAMES.items()}
+COLOUR_ZH: Mapping[str, str] = {code: names[1] for code, names in COLOUR_NAMES.items()}
 UNIT_ZH: Mapping[str, str] = {"t": "吨", "kg": "千克", "100kg": "百公斤"}
 REGION_ZH: Mapping[str, str] = {"south": "苏南", "middle": "苏中", "north": "苏北"}
+DIRECTION_ZH: Mapping[str, str] = {
+    "upstream_pays": "上游付下游",
+    "downstream_pays": "下游付上游",
+    "none": "不发生支付",
+}
+
+
+def text_key(text: str) -> str:
+    """How names and codes are compared: NFKC (full-width to half-width), no spaces, lower case.
+    Headers (`ledgers.kinds.header_key`), coded values and place names all build on it."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
 
 
 def number_text(value: Decimal) -> str:

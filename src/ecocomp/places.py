@@ -9,10 +9,10 @@ and the Taihu-basin flag come from the places table; a county takes its city's r
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from ecocomp.codes import text_key
 from ecocomp.errors import UnknownPlaceError
 from ecocomp.tariffs.models import Place, PlacesTable
 
@@ -21,7 +21,7 @@ __all__ = ["PlaceInfo", "Places", "normalize_name"]
 
 def normalize_name(text: str) -> str:
     """The form names are compared in: NFKC (full-width to half-width), no spaces, casefolded."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+    return text_key(text).casefold()
 
 
 @dataclass(frozen=True)

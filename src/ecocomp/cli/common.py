@@ -15,7 +15,8 @@ import typer
 
 from ecocomp.errors import DataError, EcocompError, LedgerIssue, LedgerValidationError, UsageError
 from ecocomp.ledgers.issues import write_issues
-from ecocomp.reports.model import Report, column_totals, write_report
+from ecocomp.reports.model import Report, column_totals
+from ecocomp.reports.write import write_report
 from ecocomp.tariffs.book import TARIFFS_ENV
 
 P = ParamSpec("P")

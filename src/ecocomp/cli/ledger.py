@@ -14,10 +14,6 @@ from ecocomp.ledgers.kinds import KINDS
 from ecocomp.ledgers.ledger import Ledger, read_ledger
 from ecocomp.places import Places
 
-ledger_app = typer.Typer(
-    help="Ledgers (台账) you give ecocomp: check one before a run.", no_args_is_help=True
-)
-
 SHOWN = 10
 
 
@@ -28,10 +24,20 @@ def load_places(tariffs: list[Path]) -> Places:
     return TariffBook.load(tariffs).places
 
 
-@ledger_app.command("check")
+def ledger_app() -> typer.Typer:
+    """`ecocomp ledger`, over the ledger kinds the registered families define."""
+    app = typer.Typer(help="Ledgers (台账) you give ecocomp: check one before a run.", no_args_is_help=True)
+    kinds = ", ".join(f"{name} ({kind.title})" for name, kind in KINDS.items())
+    app.command("check", help=f"{CHECK_HELP}\n\nLedger kinds: {kinds}.")(check)
+    return app
+
+
+CHECK_HELP = "Read one ledger, check every row, and report rows read, accepted and rejected."
+
+
 @exits_on_error
 def check(
-    kind: Annotated[str, typer.Argument(help=f"The ledger kind: {', '.join(KINDS)}.", show_default=False)],
+    kind: Annotated[str, typer.Argument(help="The ledger kind (listed below).", show_default=False)],
     file: Annotated[
         Path, typer.Argument(help="The ledger: .csv, .xlsx or .parquet.", exists=True, dir_okay=False)
     ],

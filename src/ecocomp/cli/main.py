@@ -1,8 +1,10 @@
-"""The `ecocomp` command: sub-commands are registered here; each lives in its own module."""
+"""The `ecocomp` command: the core commands (settle, tariffs, ledger) and one command per
+registered policy family, each from the family's own `command` (imported only here)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from importlib import import_module
+from typing import Annotated, Any
 
 import typer
 
@@ -10,27 +12,13 @@ from ecocomp._version import __version__
 from ecocomp.cli.ledger import ledger_app
 from ecocomp.cli.settle import settle
 from ecocomp.cli.tariffs import tariffs_app
-from ecocomp.families.fund.command import fund
-from ecocomp.families.surcharge.command import surcharge
-from ecocomp.families.water.command import water
+from ecocomp.families.base import Family
+from ecocomp.families.registry import FAMILIES
 
-app = typer.Typer(
-    name="ecocomp",
-    help=(
-        "ecocomp computes the money flows of Jiangsu and Suzhou environmental-fiscal policies "
-        "(pollutant-linked funds, water-environment compensation, credit-rated surcharges) "
-        "from your ledgers, with every rate traced to the document that set it."
-    ),
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
+HELP = (
+    "ecocomp computes the money flows of Jiangsu and Suzhou environmental-fiscal policies "
+    "({families}) from your ledgers, with every rate traced to the document that set it."
 )
-app.command("settle")(settle)
-app.add_typer(tariffs_app, name="tariffs")
-app.add_typer(ledger_app, name="ledger")
-app.command("surcharge")(surcharge)
-app.command("fund")(fund)
-app.command("water")(water)
 
 
 def _show_version(value: bool) -> None:
@@ -39,8 +27,7 @@ def _show_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
-def main(
+def _main(
     version: Annotated[
         bool,
         typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and exit."),
@@ -49,6 +36,34 @@ def main(
     """ecocomp: environmental-fiscal money flows, exact to the fen."""
 
 
+def family_command(family: Family) -> Any:
+    """A family's typer command function, from its `command` ("module:function")."""
+    module, name = family.command.split(":")
+    return getattr(import_module(module), name)
+
+
+def build_app() -> typer.Typer:
+    """The command tree over the families registered now (a test may register one more)."""
+    families = "、".join(f.title_zh for f in FAMILIES.values())
+    app = typer.Typer(
+        name="ecocomp",
+        help=HELP.format(families=families),
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+    app.callback()(_main)
+    app.command("settle")(settle)
+    app.add_typer(tariffs_app, name="tariffs")
+    app.add_typer(ledger_app(), name="ledger")
+    for family in FAMILIES.values():
+        app.command(family.key)(family_command(family))
+    return app
+
+
+app = build_app()
+
+
 def run() -> None:
     """Console-script entry point."""
-    app()
+    build_app()()

@@ -19,7 +19,7 @@ from ecocomp.cli.common import (
 )
 from ecocomp.errors import UsageError
 from ecocomp.examples import example_config
-from ecocomp.reports.model import write_report
+from ecocomp.reports.write import write_report
 from ecocomp.settlement.report import settlement_report
 from ecocomp.settlement.run import run_settlement
 
@@ -51,7 +51,7 @@ def settle(
     issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
 ) -> None:
-    """Settle a year: pollutant-linked fund, water compensation (and surcharges) in one report."""
+    """Settle a year: every policy family the config names, in one report."""
     path = _config_path(config, example)
     with issues_written_to(issues_out) as record:
         settlement = run_settlement(path, tariff_dirs=tuple(tariffs or ()))

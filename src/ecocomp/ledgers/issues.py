@@ -2,23 +2,22 @@
 
 Source: issue 3 "Ledgers in", section "Checking" (`--issues-out FILE` writes the full list).
 Raw values are written as plain text. In the XLSX every cell is typed as text, so a value such
-as `=SUM(A1)` is never a formula; in the CSV such a value (starting with = + - @, other than a
-plain number) gets a leading apostrophe, the usual guard against formula injection.
+as `=SUM(A1)` is never a formula; in the CSV such a value gets a leading apostrophe, the usual
+guard against formula injection (`ecocomp.reports.guard`, the rule of every ecocomp CSV).
 """
 
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from ecocomp.errors import LedgerIssue, UsageError
+from ecocomp.reports.guard import guard
 
 __all__ = ["ISSUE_COLUMNS", "write_issues"]
 
 ISSUE_COLUMNS = ("file", "line", "column", "value", "code", "message")
-_PLAIN_NUMBER = re.compile(r"^[+-]?[\d,]*\.?\d+%?$")
 
 
 def write_issues(issues: Sequence[LedgerIssue], path: Path) -> None:
@@ -36,19 +35,12 @@ def _row(issue: LedgerIssue) -> tuple[str, int, str, str, str, str]:
     return (issue.source, issue.line, issue.column, issue.value, issue.code, issue.message)
 
 
-def _guard(text: str) -> str:
-    """A leading apostrophe for text a spreadsheet would take as a formula."""
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _PLAIN_NUMBER.match(text):
-        return "'" + text
-    return text
-
-
 def _write_csv(issues: Sequence[LedgerIssue], path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(ISSUE_COLUMNS)
         for issue in issues:
-            writer.writerow([_guard(v) if isinstance(v, str) else v for v in _row(issue)])
+            writer.writerow([guard(v) if isinstance(v, str) else v for v in _row(issue)])
 
 
 def _write_xlsx(issues: Sequence[LedgerIssue], path: Path) -> None:

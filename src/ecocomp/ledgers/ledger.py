@@ -35,7 +35,8 @@ from ecocomp.ledgers.parse import (
     parse_typed_decimal,
     parse_year,
 )
-from ecocomp.ledgers.read import RawTable, read_table
+from ecocomp.ledgers.read import read_table
+from ecocomp.ledgers.table import RawTable
 from ecocomp.ledgers.values import parse_bool, parse_code, parse_place, parse_rating
 from ecocomp.places import Places
 

@@ -7,15 +7,13 @@ Fast path: a Parquet column that is already a date32 or a decimal128 is kept typ
 round trip; `ecocomp.ledgers.ledger` checks it with the same rules), Parquet text is read as a
 dictionary (each distinct value cleaned once), every other column becomes text.
 The header row is the first of the top rows that names the most known columns, so title rows
-above it are skipped. Fully empty rows are dropped; they count for nothing.
+above it are skipped; fully empty rows are dropped (both in `ecocomp.ledgers.table`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,35 +24,13 @@ import pyarrow.csv as pacsv  # type: ignore[import-untyped, unused-ignore]
 import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
 
 from ecocomp.errors import LedgerIssue, LedgerStructureError
+from ecocomp.ledgers.table import HEAD_ROWS, RawTable, Scorer, drop_empty, find_header
 
-__all__ = ["HEAD_ROWS", "RawTable", "find_header", "read_table"]
+__all__ = ["read_table"]
 
-HEAD_ROWS = 30  # the header must be among the first 30 non-empty rows
 _HEAD_BYTES = 1 << 16
 _DELIMITERS = (",", "\t", ";")
 _BOM = b"\xef\xbb\xbf"
-
-#: A header scorer: how many cells of a row name a known column.
-Scorer = Callable[[Sequence[str]], int]
-
-
-@dataclass(frozen=True)
-class RawTable:
-    """A ledger as text: headers as written, one string column per header, user line numbers.
-
-    `issues` are rows that could not be split into the header's columns; `rows_read` counts
-    them as well as the rows in `columns` (fully empty rows are not counted).
-    """
-
-    source: str
-    headers: tuple[str, ...]
-    columns: tuple[pa.Array, ...]
-    lines: pa.Array
-    issues: tuple[LedgerIssue, ...]
-
-    @property
-    def rows_read(self) -> int:
-        return len(self.lines) + len({i.line for i in self.issues})
 
 
 def read_table(path: Path, score: Scorer, *, sheet: str | None = None) -> RawTable:
@@ -72,21 +48,6 @@ def read_table(path: Path, score: Scorer, *, sheet: str | None = None) -> RawTab
     if path.suffix.lower() in (".xls", ".et"):
         raise LedgerStructureError(path.name, "old .xls workbooks are not read; save it as .xlsx")
     return _read_csv(path, score)
-
-
-def find_header(rows: Sequence[Sequence[str]], score: Scorer, source: str) -> int:
-    """Index of the header row: the one naming most known columns, else the first wide row."""
-    best, best_score = -1, 0
-    for index, row in enumerate(rows[:HEAD_ROWS]):
-        points = score(row)
-        if points > best_score:
-            best, best_score = index, points
-    if best >= 0:
-        return best
-    wide = [i for i, row in enumerate(rows[:HEAD_ROWS]) if sum(1 for c in row if c.strip()) >= 2]
-    if not wide:
-        raise LedgerStructureError(source, "no header row found in the first rows; is the file empty?")
-    return wide[0]
 
 
 def _read_csv(path: Path, score: Scorer) -> RawTable:
@@ -202,35 +163,7 @@ def _pyarrow_csv(
     keep[[i.line - first for i in bad if 0 <= i.line - first < total]] = False
     lines = pa.array(np.arange(first, first + total, dtype=np.int64)[keep])
     columns = [table.column(n).combine_chunks() for n in names]
-    return _drop_empty(source, headers, columns, lines, tuple(bad))
-
-
-def _drop_empty(
-    source: str,
-    headers: Sequence[str],
-    columns: Sequence[pa.Array],
-    lines: pa.Array,
-    issues: tuple[LedgerIssue, ...],
-) -> RawTable:
-    """Drop rows whose every cell is empty or blank (they are not ledger rows)."""
-    if not columns:
-        return RawTable(source, tuple(headers), (), lines, issues)
-    filled = [_filled(c) for c in columns]
-    mask = filled[0]
-    for more in filled[1:]:
-        mask = pc.or_(mask, more)
-    kept = tuple(pc.filter(c, mask) for c in columns)
-    return RawTable(source, tuple(headers), kept, pc.filter(lines, mask), issues)
-
-
-def _filled(column: pa.Array) -> pa.Array:
-    """Cells that are not empty or blank (a dictionary column is checked on its distinct values)."""
-    if pa.types.is_dictionary(column.type):
-        blank = pc.utf8_trim_whitespace(column.dictionary)
-        return pc.fill_null(pc.take(pc.not_equal(blank, ""), column.indices), False)
-    if pa.types.is_string(column.type):
-        return pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(column), ""), False)
-    return column.is_valid()
+    return drop_empty(source, headers, columns, lines, tuple(bad))
 
 
 def _read_parquet(path: Path) -> RawTable:
@@ -244,7 +177,7 @@ def _read_parquet(path: Path) -> RawTable:
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise LedgerStructureError(path.name, f"cannot read the Parquet file ({exc})") from None
     lines = pa.array(np.arange(2, table.num_rows + 2, dtype=np.int64))
-    return _drop_empty(path.name, table.column_names, columns, lines, ())
+    return drop_empty(path.name, table.column_names, columns, lines, ())
 
 
 def _as_text(column: pa.Array) -> pa.Array:

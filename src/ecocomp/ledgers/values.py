@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping
 import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 import pyarrow.compute as pc  # type: ignore[import-untyped, unused-ignore]
 
-from ecocomp.ledgers.kinds import BOOLEAN_NAMES, value_key
+from ecocomp.codes import BOOLEAN_NAMES
+from ecocomp.ledgers.kinds import value_key
 from ecocomp.ledgers.parse import Parsed, Problem, mask_of, parse_decimal
 from ecocomp.places import Places
 

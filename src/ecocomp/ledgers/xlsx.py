@@ -24,7 +24,7 @@ import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped, unused-ignore]
 
 from ecocomp.errors import LedgerIssue, LedgerStructureError, UsageError
-from ecocomp.ledgers.read import HEAD_ROWS, RawTable, Scorer, _drop_empty, find_header
+from ecocomp.ledgers.table import HEAD_ROWS, RawTable, Scorer, drop_empty, find_header
 
 __all__ = ["MAX_ENTRIES", "MAX_RATIO", "MAX_UNZIPPED_BYTES", "read_xlsx"]
 
@@ -109,7 +109,7 @@ def _read_sheet(book: Any, source: str, score: Scorer, sheet: str | None) -> Raw
         values.append(cells[: len(header)] + [None] * (len(header) - len(cells)))
     columns = tuple(pa.array([r[i] for r in values], pa.string()) for i in range(len(header)))
     headers = tuple((h or "").strip() for h in header)
-    return _drop_empty(source, headers, columns, pa.array(np.array(lines, dtype=np.int64)), tuple(issues))
+    return drop_empty(source, headers, columns, pa.array(np.array(lines, dtype=np.int64)), tuple(issues))
 
 
 def _extra_issue(source: str, line: int, value: str) -> LedgerIssue:

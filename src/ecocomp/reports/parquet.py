@@ -18,14 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ecocomp.errors import MoneyError
-from ecocomp.reports.model import Column, Report, Staging, Table
-from ecocomp.reports.text import (
-    DECIMAL_KINDS,
-    column_totals,
-    json_ready,
-    manifest_bytes,
-    sibling,
-)
+from ecocomp.reports.model import Column, Report, Table, column_totals
+from ecocomp.reports.staging import Staging
+from ecocomp.reports.text import DECIMAL_KINDS, json_ready, manifest_bytes, sibling
 
 __all__ = ["write_parquet"]
 

@@ -1,24 +1,21 @@
 """JSON Schemas of ecocomp's JSON reports, made from the reports' own column definitions.
 
 The shipped files (`ecocomp/schemas/*.schema.json`) document every table, column and code other
-systems import; `python -m ecocomp.reports.schema` writes them anew from the shipped examples and a test
-keeps the shipped files equal to what this module makes. Amounts and ratios are decimal strings.
+systems import; `python -m ecocomp.settlement.schemas` writes them anew from the shipped examples
+(one per registered family with a plain JSON report, and the settlement) and a test keeps the
+shipped files equal to what it makes. Amounts and ratios are decimal strings.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from importlib.resources import files
 from pathlib import Path
 
 from ecocomp.reports.model import Column, Report, Table
 
-__all__ = ["SCHEMA_NAMES", "json_schema", "schema_path", "shipped_schema"]
+__all__ = ["json_schema", "schema_path", "schema_text", "shipped_schema"]
 
-SCHEMA_NAMES = ("settlement", "fund", "water")
-#: In a settlement, a family's tables are there only when the config names the family.
-FAMILY_TABLE_PREFIXES = ("fund_", "water_", "surcharge_")
 DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
 KIND_SCHEMAS: dict[str, dict[str, object]] = {
     "text": {"type": ["string", "boolean", "null"]},
@@ -30,8 +27,10 @@ KIND_SCHEMAS: dict[str, dict[str, object]] = {
 }
 
 
-def json_schema(name: str, report: Report) -> dict[str, object]:
-    """The JSON Schema (draft 2020-12) of a JSON report shaped like `report`."""
+def json_schema(name: str, report: Report, optional_prefixes: tuple[str, ...] = ()) -> dict[str, object]:
+    """The JSON Schema (draft 2020-12) of a JSON report shaped like `report`; tables whose key
+    starts with one of `optional_prefixes` may be absent (a settlement's family tables are
+    there only when the config names the family)."""
     tables = [t for t in report.tables if t.key != "run_info"]
     properties: dict[str, object] = {"title": {"type": "string"}}
     properties |= {t.key: _table_schema(t) for t in tables}
@@ -46,7 +45,7 @@ def json_schema(name: str, report: Report) -> dict[str, object]:
         "description": "run info: ecocomp version, inputs with SHA-256 and row counts, tariff tables used, "
         "warnings, reconciliation of rows",
     }
-    optional = {t.key for t in tables if t.key.startswith(FAMILY_TABLE_PREFIXES)}
+    optional = {t.key for t in tables if optional_prefixes and t.key.startswith(optional_prefixes)}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"ecocomp:{name}.schema.json",
@@ -96,27 +95,5 @@ def shipped_schema(name: str) -> dict[str, object]:
     return loaded
 
 
-def example_reports() -> dict[str, Report]:
-    """The reports of the shipped 2018 example, one per schema name."""
-    from ecocomp.examples import example_config
-    from ecocomp.settlement.report import family_reports, settlement_report
-    from ecocomp.settlement.run import run_settlement
-
-    settlement = run_settlement(example_config("suzhou-2018"))
-    families = family_reports(settlement)
-    return {"settlement": settlement_report(settlement)} | {k: families[k] for k in ("fund", "water")}
-
-
 def schema_text(schema: dict[str, object]) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
-
-
-def main() -> None:
-    """Write the shipped schema files anew from the example reports."""
-    for name, report in example_reports().items():
-        schema_path(name).write_text(schema_text(json_schema(name, report)), "utf-8")
-        sys.stderr.write(f"wrote {schema_path(name)}\n")
-
-
-if __name__ == "__main__":
-    main()

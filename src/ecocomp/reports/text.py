@@ -4,25 +4,23 @@ JSON: `{"title", <table key>: [rows], "totals": {table: {column: total}}, "manif
 Decimal as a string of its exact digits, dates ISO, the manifest's keys sorted, identical bytes for
 identical input. CSV: header (Chinese or the English keys), rows, the totals row labelled 合计 /
 Total last; decimals as plain digits; the primary table at the path asked for, the others beside
-it as `<stem>.<key>.csv`, the manifest as `<stem>.manifest.json`. Text starting with = + - @ (not
-a plain number) gets a leading apostrophe, as in ecocomp's issue lists, so Excel never runs it.
+it as `<stem>.<key>.csv`, the manifest as `<stem>.manifest.json`. Text a spreadsheet would run
+as a formula gets a leading apostrophe (`ecocomp.reports.guard`, the rule of every ecocomp CSV).
 """
 
 from __future__ import annotations
 
 import csv
-import decimal
 import io
 import json
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ecocomp.reports.model import Report, Staging, Table
+from ecocomp.reports.guard import guard
+from ecocomp.reports.model import Report, Table, column_totals
+from ecocomp.reports.staging import Staging
 
 __all__ = [
     "BOOL_TEXT",
@@ -30,7 +28,6 @@ __all__ = [
     "RUN_INFO_KEYS",
     "TOTAL_LABEL",
     "cell_text",
-    "column_totals",
     "csv_text",
     "flatten_manifest",
     "json_bytes",
@@ -45,33 +42,6 @@ RUN_INFO_KEYS = frozenset({"run_info"})  # tables that repeat the manifest: not 
 TOTAL_LABEL = {"zh": "合计", "en": "Total"}
 BOOL_TEXT = {"zh": ("是", "否"), "en": ("yes", "no")}
 DECIMAL_KINDS = frozenset({"money", "ratio", "decimal"})  # exact strings in JSON, decimal128 in Parquet
-_PLAIN_NUMBER = re.compile(r"^[+-]?[\d,]*\.?\d+%?$")
-_SUM_PRECISION = 200  # digits: far beyond any amount, so a sum is never rounded
-
-Total = int | Decimal
-
-
-def column_totals(table: Table) -> dict[str, Total]:
-    """Exact totals of the table's totalled columns (empty if the table has no totals row)."""
-    if not table.totals:
-        return {}
-    totals: dict[str, Total] = {}
-    for column in table.columns:
-        if column.total:
-            values = [v for row in table.rows if isinstance(v := row[column.key], int | Decimal)]
-            totals[column.key] = _exact_sum(values, column.kind)
-    return totals
-
-
-def _exact_sum(values: Sequence[int | Decimal], kind: str) -> Total:
-    """The sum, never rounded: an int column adds to an int, money starts at 0.00 yuan."""
-    if kind == "int":
-        return sum((int(v) for v in values), 0)
-    start = Decimal("0.00") if kind == "money" else Decimal(0)
-    with decimal.localcontext() as ctx:
-        ctx.prec = _SUM_PRECISION
-        ctx.traps[decimal.Inexact] = True
-        return sum(values, start)
 
 
 def plain(value: Decimal | int) -> str:
@@ -166,16 +136,9 @@ def csv_text(table: Table, language: str) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.header(language) for c in table.columns])
     for row in table.rows:
-        writer.writerow([_guard(cell_text(row[c.key], language)) for c in table.columns])
+        writer.writerow([guard(cell_text(row[c.key], language)) for c in table.columns])
     if table.totals:
         totals = column_totals(table)
         label = [TOTAL_LABEL[language]]
         writer.writerow(label + [cell_text(totals.get(c.key), language) for c in table.columns[1:]])
     return buffer.getvalue()
-
-
-def _guard(text: str) -> str:
-    """A leading apostrophe for text Excel would run as a formula (= + - @), unless a plain number."""
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _PLAIN_NUMBER.match(text):
-        return "'" + text
-    return text

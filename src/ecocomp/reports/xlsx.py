@@ -13,9 +13,10 @@ Number formats: money `#,##0.00;[Red]-#,##0.00`, ratio `0.00%`, date `yyyy-mm-dd
 column with as many places as its longest value; an int column that is totalled (a count) is
 `#,##0`, one that is not (a year, a line number) is `0`, so 2018 never shows as 2,018.
 
-Cells: every text is written with `write_string`, so input such as `=cmd|...` stays text. Money,
-int and totals must survive Excel's 15 significant digits exactly, else `MoneyError`; ratios and
-other decimals are stored as the nearest Excel number (the JSON keeps every digit).
+Cells: every text is written with `write_string`, so input such as `=cmd|...` stays text (a string
+cell needs no apostrophe, unlike a CSV: `ecocomp.reports.guard`). Money, int and totals must
+survive Excel's 15 significant digits exactly, else `MoneyError`; ratios and other decimals are
+stored as the nearest Excel number (the JSON keeps every digit).
 
 Font: 等线 (DengXian; Office 2016+ and WPS on Windows, WPS on Linux) as the workbook's default,
 with the GB2312 charset (134) so an Excel without 等线 substitutes a Chinese font (e.g. 宋体)
@@ -38,15 +39,8 @@ from pathlib import Path
 from typing import Any
 
 from ecocomp.errors import MoneyError, UsageError
-from ecocomp.reports.model import Column, Report, Table
-from ecocomp.reports.text import (
-    BOOL_TEXT,
-    RUN_INFO_KEYS,
-    TOTAL_LABEL,
-    cell_text,
-    column_totals,
-    flatten_manifest,
-)
+from ecocomp.reports.model import Column, Report, Table, column_totals
+from ecocomp.reports.text import BOOL_TEXT, RUN_INFO_KEYS, TOTAL_LABEL, cell_text, flatten_manifest
 
 __all__ = ["FONT_NAME", "MONEY_FORMAT", "WAN_YUAN_FORMAT", "sheet_names", "write_xlsx"]
 

@@ -3,49 +3,39 @@ tariff tables used, every rejected row, and the run info.
 
 The summary's family columns are the family results' own figures, so each column's total is
 the family command's total; blank where a family does not concern a place (e.g. a district
-inside 苏州市区 pays no fund of its own).
+inside 苏州市区 is not a payer of its own).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 
 from ecocomp._version import __version__
-from ecocomp.families.fund.report import fund_report
-from ecocomp.families.surcharge.report import surcharge_report
-from ecocomp.families.water.report import water_report
+from ecocomp.families.registry import FAMILIES
 from ecocomp.reports.manifest import rejected_table, tariffs_table
 from ecocomp.reports.model import Column, Report, Table
 from ecocomp.settlement.run import Settlement
 from ecocomp.tariffs.files import Tariff
 
-__all__ = ["SUMMARY", "family_reports", "settlement_report"]
+__all__ = ["family_reports", "settlement_report", "summary_columns"]
 
-SUMMARY = (
-    Column("district", "地区", "text"),
-    Column("district_code", "地区代码", "text"),
-    Column("fund", "统筹资金(元)", "money", total=True),
-    Column("fund_return", "返还/奖励(元)", "money", total=True),
-    Column("fund_net", "净上缴(元)", "money", total=True),
-    Column("water_paid", "水补偿支付(元)", "money", total=True),
-    Column("water_received", "水补偿收到(元)", "money", total=True),
-    Column("water_net", "水补偿净额(元)", "money", total=True),
-    Column("electricity_surcharge", "差别电价加价(元)", "money", total=True),
-    Column("water_surcharge", "差别水价加价(元)", "money", total=True),
-    Column("surcharge_total", "加价合计(元)", "money", total=True),
-)
-FAMILY_PREFIX = {"fund": "统筹资金", "water": "水补偿", "surcharge": "加价"}
+PLACE_COLUMNS = (Column("district", "地区", "text"), Column("district_code", "地区代码", "text"))
 SHARED_TABLES = ("rejected", "tables_used")
+
+
+def summary_columns() -> tuple[Column, ...]:
+    """汇总's columns: the place, then every registered family's summary columns."""
+    return PLACE_COLUMNS + tuple(c for family in FAMILIES.values() for c in family.summary_columns)
 
 
 def settlement_report(settlement: Settlement, generated_at: datetime | None = None) -> Report:
     """One report over the families; `generated_at` goes into the run info (XLSX only: keep
     it None for byte-identical CSV, JSON and Parquet)."""
     reports = family_reports(settlement)
-    rows = _summary_rows(settlement)
-    summary = Table("summary", "汇总", SUMMARY, rows, totals=True, chart=("fund_net", "water_net"))
+    chart = tuple(key for family in FAMILIES.values() for key in family.chart_columns)
+    summary = Table("summary", "汇总", summary_columns(), _summary_rows(settlement), totals=True, chart=chart)
     tables = [summary]
     for family, report in reports.items():
         tables += [_prefixed(family, t) for t in report.tables if t.key not in SHARED_TABLES]
@@ -56,50 +46,29 @@ def settlement_report(settlement: Settlement, generated_at: datetime | None = No
 
 def family_reports(settlement: Settlement) -> dict[str, Report]:
     """Each family's own report, as its command would write it (by family key)."""
-    reports: dict[str, Report] = {}
-    if settlement.fund is not None:
-        reports["fund"] = fund_report(settlement.fund)
-    if settlement.water is not None:
-        reports["water"] = water_report(settlement.water)
-    if settlement.surcharge is not None:
-        reports["surcharge"] = surcharge_report(settlement.surcharge)
-    return reports
+    return {key: FAMILIES[key].report(run) for key, run in settlement.runs.items()}
 
 
 def _summary_rows(settlement: Settlement) -> list[dict[str, object]]:
     """One row per place any family concerns, in place-code order."""
+    figures = [c.key for c in summary_columns()[len(PLACE_COLUMNS) :]]
     rows: dict[str, dict[str, object]] = {}
-
-    def row(code: str, name: str) -> dict[str, object]:
-        return rows.setdefault(code, {"district": name, "district_code": code} | dict.fromkeys(_figures()))
-
-    if settlement.fund is not None:
-        for p in settlement.fund.result.payers:
-            row(p.payer_code, p.payer).update(fund=p.fund, fund_return=p.return_amount, fund_net=p.net)
-    if settlement.water is not None:
-        for d in settlement.water.result.districts:
-            water = {"water_paid": d.paid, "water_received": d.received, "water_net": d.net}
-            row(d.district_code, d.district).update(water)
-    if settlement.surcharge is not None:
-        for g in settlement.surcharge.result.by_district:
-            charged = {"electricity_surcharge": g.electricity_surcharge, "water_surcharge": g.water_surcharge}
-            row(g.key, g.name).update(charged | {"surcharge_total": g.total})
+    for key, run in settlement.runs.items():
+        for place in FAMILIES[key].by_place(run):
+            blank = {"district": place.name, "district_code": place.code} | dict.fromkeys(figures)
+            rows.setdefault(place.code, blank).update(place.figures)
     return [rows[code] for code in sorted(rows)]
 
 
-def _figures() -> Iterable[str]:
-    return (c.key for c in SUMMARY[2:])
-
-
 def _prefixed(family: str, table: Table) -> Table:
-    return replace(table, key=f"{family}_{table.key}", zh=f"{FAMILY_PREFIX[family]}{table.zh}")
+    return replace(table, key=f"{family}_{table.key}", zh=f"{FAMILIES[family].prefix_zh}{table.zh}")
 
 
 def _rejected(reports: Mapping[str, Report]) -> Table:
     """Every family's rejected rows in one table, with the family they belong to."""
     base = rejected_table(())
     rows = [
-        dict(r) | {"family": FAMILY_PREFIX[family]}
+        dict(r) | {"family": FAMILIES[family].prefix_zh}
         for family, report in reports.items()
         for t in report.tables
         if t.key == "rejected"
@@ -111,9 +80,8 @@ def _rejected(reports: Mapping[str, Report]) -> Table:
 
 def _unique_tariffs(settlement: Settlement) -> list[Tariff]:
     found: dict[str, Tariff] = {}
-    for run in (settlement.fund, settlement.water, settlement.surcharge):
-        if run is not None:
-            found |= {t.id: t for t in run.result.tariffs}
+    for run in settlement.runs.values():
+        found |= {t.id: t for t in run.result.tariffs}
     return [found[k] for k in sorted(found)]
 
 
@@ -124,7 +92,7 @@ def _manifest(
         "ecocomp_version": __version__,
         "command": "settle",
         "config": {"file": settlement.config_name, "sha256": settlement.config_sha256}
-        | settlement.config.model_dump(mode="json", by_alias=True),
+        | settlement.config.dump(),
         "families": {family: dict(report.manifest) for family, report in reports.items()},
         "warnings": [w for report in reports.values() for w in _strings(report.manifest.get("warnings"))],
     }

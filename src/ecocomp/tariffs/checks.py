@@ -3,9 +3,8 @@
 Per table: the jurisdiction is a known place, every value has the unit its place in the
 format calls for, ratios stay within 0..1, a provisional value makes the table provisional.
 Across tables: ids are unique; versions of one family and jurisdiction neither overlap nor
-leave gaps; the places table is consistent; and every water-compensation table in force
-under the seed plan (苏委发〔2017〕13号) keeps the Taihu TP standard at least the plan's
-factor (2x) times the non-Taihu one.
+leave gaps; the places table is consistent. The units each value takes and the checks a
+policy family adds (e.g. the seed plan's Taihu TP >= 2x rule) come from `ecocomp.tariffs.catalogue`.
 """
 
 from __future__ import annotations
@@ -14,35 +13,15 @@ import fnmatch
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
-from decimal import Decimal
 from itertools import pairwise
 
 from ecocomp.errors import Finding
 from ecocomp.places import Places, normalize_name
+from ecocomp.tariffs import catalogue
 from ecocomp.tariffs.files import Tariff
-from ecocomp.tariffs.models import (
-    PlacesTable,
-    PlanRequirementsTable,
-    Value,
-    WaterCompensationTable,
-)
+from ecocomp.tariffs.models import PlacesTable, Value
 
 __all__ = ["check_tables", "jurisdiction_code"]
-
-#: The unit each value must have, by family and key-path pattern (first match wins).
-EXPECTED_UNITS: dict[str, list[tuple[str, str]]] = {
-    "pollutant_fund": [("rates.*", "CNY/billing_unit"), ("return_rule.*", "ratio")],
-    "water_quality_standard": [("limits.*", "mg/L")],
-    "water_compensation": [
-        ("standards.*", "CNY/t"),
-        ("bands.*.above", "multiple"),
-        ("bands.*.amount", "CNY"),
-    ],
-    "electricity_surcharge": [("rates.*", "CNY/kWh")],
-    "sewage_surcharge": [("rates.*", "CNY/m3")],
-    "credit_score_bands": [("*", "points")],
-    "plan_requirements": [("*", "factor")],
-}
 
 
 def check_tables(tariffs: Sequence[Tariff], places: Places | None) -> list[Finding]:
@@ -51,7 +30,8 @@ def check_tables(tariffs: Sequence[Tariff], places: Places | None) -> list[Findi
     for tariff in tariffs:
         findings += _table_findings(tariff, places)
     findings += _coverage(tariffs, places)
-    findings += _taihu_tp_factor(tariffs)
+    for check in catalogue.checks():
+        findings += check(tariffs, places)
     return findings
 
 
@@ -87,7 +67,8 @@ def _table_findings(tariff: Tariff, places: Places | None) -> list[Finding]:
 
 def _units(tariff: Tariff, values: dict[str, Value]) -> list[Finding]:
     findings = []
-    rules = EXPECTED_UNITS.get(tariff.family, [])
+    kind = catalogue.tariff_family(tariff.family)
+    rules = kind.units if kind is not None else ()
     for key, value in values.items():
         wanted = next((unit for pattern, unit in rules if fnmatch.fnmatchcase(key, pattern)), None)
         if wanted is not None and value.unit != wanted:
@@ -108,16 +89,6 @@ def _ratios(tariff: Tariff, values: dict[str, Value]) -> list[Finding]:
         for key, v in values.items()
         if v.unit == "ratio" and v.value > 1
     ]
-    rewards = [v.value for k, v in values.items() if k.startswith("return_rule.indicators.")]
-    if sum(rewards, Decimal(0)) > 1:
-        findings.append(
-            Finding(
-                tariff.display,
-                "return_rule.indicators",
-                "ratio_above_one",
-                f"the indicator rewards add up to {sum(rewards, Decimal(0))}, above 1 (100 % of the fund)",
-            )
-        )
     return findings
 
 
@@ -207,49 +178,6 @@ def _coverage(tariffs: Sequence[Tariff], places: Places | None) -> list[Finding]
                     )
                 )
     return findings
-
-
-def _taihu_tp_factor(tariffs: Sequence[Tariff]) -> list[Finding]:
-    """Taihu TP standard >= the seed plan's factor x the non-Taihu one, while the plan is in force."""
-    findings = []
-    plans = [(t, t.model) for t in tariffs if isinstance(t.model, PlanRequirementsTable)]
-    for plan, requirements in plans:
-        factor = requirements.taihu_tp_min_factor.value
-        for tariff in tariffs:
-            model = tariff.model
-            in_force = plan.end is None or tariff.start <= plan.end
-            if (
-                isinstance(model, WaterCompensationTable)
-                and in_force
-                and (tariff.end is None or tariff.end >= plan.start)
-            ):
-                findings += _tp_pairs(tariff, model, factor, plan)
-    return findings
-
-
-def _tp_pairs(tariff: Tariff, model: WaterCompensationTable, factor: Decimal, plan: Tariff) -> list[Finding]:
-    pairs: list[tuple[str, Decimal, Decimal]] = []
-    taihu, other = model.standards.get("taihu", {}), model.standards.get("other", {})
-    if "TP" in taihu and "TP" in other:
-        pairs.append(("standards.taihu.TP.value", taihu["TP"].value, other["TP"].value))
-    taihu_bands = model.bands.get("taihu", {})
-    other_bands = model.bands.get("other", {})
-    t_bands = taihu_bands.get("TP") or taihu_bands.get("default") or ()
-    o_bands = other_bands.get("TP") or other_bands.get("default") or ()
-    t_name = "TP" if "TP" in taihu_bands else "default"
-    for i, (t_band, o_band) in enumerate(zip(t_bands, o_bands, strict=False)):
-        pairs.append((f"bands.taihu.{t_name}[{i}].amount.value", t_band.amount.value, o_band.amount.value))
-    return [
-        Finding(
-            tariff.display,
-            key,
-            "taihu_tp_factor",
-            f"Taihu TP {t_value} is below {factor} x the non-Taihu TP {o_value} "
-            f"(= {factor * o_value}), which {plan.header.document} requires",
-        )
-        for key, t_value, o_value in pairs
-        if t_value < factor * o_value
-    ]
 
 
 def _unknown_place(tariff: Tariff, key: str, name: str, places: Places) -> Finding:

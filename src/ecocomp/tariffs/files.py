@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from ecocomp.errors import Finding
-from ecocomp.tariffs.models import FAMILIES, Header, TableModel, Value, model_for_family
+from ecocomp.tariffs import catalogue
+from ecocomp.tariffs.models import Header, TariffTable, Value
 
 __all__ = ["Tariff", "flatten", "provisional_warnings", "read_folder", "read_tariff"]
 
@@ -27,7 +28,7 @@ __all__ = ["Tariff", "flatten", "provisional_warnings", "read_folder", "read_tar
 class Tariff:
     """One tariff version as loaded: its checked model, where it came from and its hash."""
 
-    model: TableModel
+    model: TariffTable
     path: Path
     display: str  # the file name as messages show it
     origin: str  # "shipped" or "user"
@@ -135,14 +136,14 @@ def read_tariff(path: Path, origin: str, display: str) -> tuple[Tariff | None, l
     except tomllib.TOMLDecodeError as exc:
         return None, [Finding(display, "", "toml_syntax", f"not valid TOML: {exc}")]
     family = data.get("tariff", {}).get("family") if isinstance(data.get("tariff"), dict) else None
-    model_class = model_for_family(family) if isinstance(family, str) else None
-    if model_class is None:
+    kind = catalogue.tariff_family(family) if isinstance(family, str) else None
+    if kind is None:
         return None, [_family_finding(display, data, family)]
     try:
-        model = model_class.model_validate(data)
+        model = kind.model.model_validate(data)
     except ValidationError as exc:
         return None, [_finding_from_error(display, e) for e in exc.errors()]
-    tariff = Tariff(cast(TableModel, model), path, display, origin, hashlib.sha256(raw).hexdigest())
+    tariff = Tariff(model, path, display, origin, hashlib.sha256(raw).hexdigest())
     return tariff, []
 
 
@@ -168,7 +169,7 @@ def _family_finding(display: str, data: dict[str, Any], family: object) -> Findi
         display,
         "tariff.family",
         "unknown_family",
-        f"unknown family {family!r}; use one of: {', '.join(FAMILIES)}",
+        f"unknown family {family!r}; use one of: {', '.join(catalogue.names())}",
     )
 
 

@@ -16,7 +16,8 @@ from ecocomp.cli.common import (
     finish_run,
     issues_written_to,
 )
-from ecocomp.families.fund.report import fund_report, run_fund
+from ecocomp.families.fund.family import run_fund
+from ecocomp.families.fund.report import fund_report
 from ecocomp.tariffs.book import TariffBook
 
 LedgerPath = Annotated[
@@ -49,7 +50,7 @@ def fund(
     issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
 ) -> None:
-    """Compute each payer's fund, return/reward and net for an assessment year (POLICY.md, family A)."""
+    """Compute each payer's fund, return/reward and net for an assessment year (污染物排放统筹资金)."""
     book = TariffBook.load(tariffs or [])
     with issues_written_to(issues_out) as record:
         run = run_fund(

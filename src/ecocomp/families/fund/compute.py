@@ -16,7 +16,6 @@ computed as exact `Decimal` values one by one.
 
 from __future__ import annotations
 
-import decimal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -34,11 +33,11 @@ from ecocomp.families.fund.rules import (
     jurisdiction_for,
     return_ratio,
 )
-from ecocomp.money import Rounding, to_money, total
+from ecocomp.families.fund.tables import FundTable
+from ecocomp.money import Rounding, exact_context, to_money, total
 from ecocomp.places import PlaceInfo
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.files import Tariff, provisional_warnings
-from ecocomp.tariffs.models import FundTable
 
 __all__ = ["ExcludedRow", "FundLine", "FundResult", "PayerFund", "compute_fund"]
 
@@ -289,8 +288,7 @@ def _line(row: Mapping[str, object], terms: _Terms) -> FundLine:
     pollutant, unit = str(row["pollutant"]), str(row["unit"])
     quantity = Decimal(str(row["quantity"]))
     billing_unit = terms.table.pollutants[pollutant].billing_unit
-    with decimal.localcontext() as ctx:
-        ctx.prec = 60
+    with exact_context():
         billing_quantity = quantity * TONNES_PER[unit] / TONNES_PER[billing_unit]
     amount = terms.rounding.apply(terms.coefficient.times(billing_quantity * terms.rate))
     payer = terms.payer

@@ -1,101 +1,19 @@
-"""A pollutant-linked fund run from files to report: read and check the ledgers, compute, and lay
-the result out as the tables of a report (汇总, 明细, 不计费, 剔除记录, 费率表, 运行信息).
+"""The report of a pollutant-linked fund run: 汇总, 明细, 不计费记录, then the tail every family
+shares (剔除记录, 费率表, 运行信息).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from decimal import Decimal
-from pathlib import Path
 
 from ecocomp.codes import POLLUTANT_ZH
-from ecocomp.errors import LedgerIssue
-from ecocomp.families.fund.compute import FundResult, Level, compute_fund
-from ecocomp.families.fund.rules import PROVINCE
-from ecocomp.ledgers.ledger import read_ledger
-from ecocomp.reports.manifest import (
-    InputFile,
-    frame_of,
-    input_file,
-    manifest,
-    rejected_table,
-    stop_if_invalid,
-    tariffs_table,
-)
+from ecocomp.families.base import Run
+from ecocomp.families.fund.compute import FundResult
+from ecocomp.families.run import family_report
 from ecocomp.reports.model import Column, Report, Table
-from ecocomp.tariffs.book import TariffBook
 
-__all__ = ["FundRun", "fund_report", "run_fund"]
-
-
-@dataclass(frozen=True)
-class FundRun:
-    """A finished run: the result, the inputs as read, and every rejected row."""
-
-    result: FundResult
-    inputs: tuple[InputFile, ...]
-    rejected: tuple[LedgerIssue, ...]
-    parameters: dict[str, object]
-
-    @property
-    def reconciliation(self) -> dict[str, int]:
-        """Emission rows read = billed + excluded + rejected (by the ledger check or the rules)."""
-        emissions = self.inputs[0]
-        rejected_by_rules = len({(i.source, i.line) for i in self.result.rejected})
-        return {
-            "emissions_rows_read": emissions.rows_read,
-            "billed": len(self.result.lines),
-            "excluded": len(self.result.excluded),
-            "rejected_by_ledger_check": emissions.rows_rejected,
-            "rejected_by_rules": rejected_by_rules,
-        }
-
-
-def run_fund(
-    emissions: Path,
-    *,
-    year: int,
-    book: TariffBook,
-    indicators: Path | None = None,
-    carbon: Path | None = None,
-    level: Level = "province",
-    skip_invalid: bool = False,
-) -> FundRun:
-    """Read, check and compute. Strict by default: any problem raises `LedgerValidationError`."""
-    if level == "province":
-        book.in_force("pollutant_fund", PROVINCE, year=year)  # no table for the year: stop before reading
-    ledgers = {"emissions": read_ledger("emissions", emissions, places=book.places)}
-    for role, path in (("indicators", indicators), ("carbon", carbon)):
-        if path is not None:
-            ledgers[role] = read_ledger(role, path, places=book.places)
-    stop_if_invalid([i for led in ledgers.values() for i in led.issues], skip_invalid)
-    result = compute_fund(
-        ledgers["emissions"].frame,
-        year=year,
-        book=book,
-        indicators=frame_of(ledgers.get("indicators")),
-        carbon=frame_of(ledgers.get("carbon")),
-        level=level,
-        sources={role: led.source for role, led in ledgers.items()},
-    )
-    stop_if_invalid(result.rejected, skip_invalid)
-    rejected = tuple(i for led in ledgers.values() for i in led.issues) + result.rejected
-    parameters: dict[str, object] = {"year": year, "level": level, "skip_invalid": skip_invalid}
-    run = FundRun(result, tuple(input_file(r, led) for r, led in ledgers.items()), rejected, parameters)
-    _check_reconciliation(run)
-    return run
-
-
-def _check_reconciliation(run: FundRun) -> None:
-    counts = run.reconciliation
-    parts = (
-        counts["billed"]
-        + counts["excluded"]
-        + counts["rejected_by_ledger_check"]
-        + counts["rejected_by_rules"]
-    )
-    if parts != counts["emissions_rows_read"]:  # a bug, not bad data: never hand out such a report
-        raise AssertionError(f"emission rows do not reconcile: {counts}")
+__all__ = ["EXCLUDED", "LINES", "SUMMARY", "fund_report"]
 
 
 SUMMARY = (
@@ -135,7 +53,7 @@ EXCLUDED = (
 )
 
 
-def fund_report(run: FundRun) -> Report:
+def fund_report(run: Run[FundResult]) -> Report:
     """The report tables of a fund run, with its manifest."""
     result = run.result
     summary = [asdict(p) | {"met": "、".join(p.met), "missed": "、".join(p.missed)} for p in result.payers]
@@ -146,25 +64,12 @@ def fund_report(run: FundRun) -> Report:
         for line in result.lines
     ]
     excluded = [asdict(x) | {"quantity": _plain(x.quantity)} for x in result.excluded]
-    info = manifest(
-        command="fund",
-        parameters=run.parameters,
-        inputs=run.inputs,
-        tariffs=result.tariffs,
-        warnings=result.warnings,
-        reconciliation=run.reconciliation,
+    tables = (
+        Table("summary", "汇总", SUMMARY, summary, totals=True),
+        Table("lines", "明细", LINES, lines, totals=True),
+        Table("excluded", "不计费记录", EXCLUDED, excluded),
     )
-    return Report(
-        f"污染物排放统筹资金 {result.year}年度",
-        (
-            Table("summary", "汇总", SUMMARY, summary, totals=True),
-            Table("lines", "明细", LINES, lines, totals=True),
-            Table("excluded", "不计费记录", EXCLUDED, excluded),
-            rejected_table(run.rejected),
-            tariffs_table(result.tariffs),
-        ),
-        info,
-    )
+    return family_report(run, f"污染物排放统筹资金 {result.year}年度", tables)
 
 
 def _plain(value: Decimal) -> Decimal:

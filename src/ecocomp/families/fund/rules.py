@@ -8,23 +8,22 @@ Missing data is never read as "not met": each function returns the reason as tex
 
 from __future__ import annotations
 
-import decimal
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
 
-from ecocomp.codes import INDICATOR_ZH, number_text
+from ecocomp.codes import INDICATOR_ZH, PROVINCE, number_text
 from ecocomp.errors import TariffLookupError
+from ecocomp.families.fund.tables import FundTable
+from ecocomp.money import exact_context
 from ecocomp.places import PlaceInfo
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.files import Tariff
-from ecocomp.tariffs.models import FundTable
 
 __all__ = ["Coefficient", "Ratio", "carbon_coefficients", "jurisdiction_for", "return_ratio"]
 
-PROVINCE = "320000"
 #: Indicators where a smaller actual value is the better one (a concentration).
 LOWER_IS_BETTER = frozenset({"pm25"})
 
@@ -43,8 +42,7 @@ class Coefficient:
 
     def times(self, value: Decimal) -> Decimal:
         """value × k, exact to 60 significant digits (rounding happens on the line amount)."""
-        with decimal.localcontext() as ctx:
-            ctx.prec = 60
+        with exact_context():
             return value * self.numerator / self.denominator
 
     def display(self) -> Decimal:

@@ -9,7 +9,6 @@ every later step takes from small per-code tables instead of looping over the bi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -18,9 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ecocomp.families.surcharge.ratings import EPOCH
-
-__all__ = ["BillKeys", "arrow_table", "codes", "indices", "month_codes", "month_text"]
+__all__ = ["BillKeys", "arrow_table", "codes", "indices", "month_codes"]
 
 Int32s = npt.NDArray[np.int32]
 
@@ -77,8 +74,3 @@ def _distinct_days(days: Int32s) -> tuple[Int32s, npt.NDArray[np.integer[Any]]]:
     table = np.zeros(high - low + 1, dtype=np.int32)
     table[present] = np.arange(len(present), dtype=np.int32)
     return (present + low).astype(np.int32), table.take(days - low)
-
-
-def month_text(day: int | np.integer) -> str:
-    """A day number (days since 1970-01-01) as its month, 2018-07."""
-    return f"{EPOCH + timedelta(days=int(day)):%Y-%m}"

@@ -8,7 +8,7 @@ References (POLICY.md, family C): 江苏省环保信用评价差别电价 (trial
 
 No Python loop runs per bill: the rating in force per (enterprise, lookup day) and the table, rate
 row and lookup day per (district, month) cell are small tables, and each chunk of bills only takes
-from them and does integer arithmetic (`amounts`).
+from them and does integer arithmetic (`amounts`, `ecocomp.money`).
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ecocomp.families.surcharge.amounts import fixed_point, round_products
+from ecocomp.codes import COLOURS
+from ecocomp.families.surcharge.amounts import round_products
 from ecocomp.families.surcharge.bills import BillKeys
 from ecocomp.families.surcharge.plan import Plan
 from ecocomp.families.surcharge.ratings import BLACK, RED, UNRATED, History
-from ecocomp.tariffs.models import COLOURS
+from ecocomp.money import fixed_point
 
 __all__ = ["CHUNK", "INSTRUMENTS", "RATING_KEYS", "RED_REPEAT", "Charges", "Instrument", "charge_bills"]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -21,10 +20,10 @@ from ecocomp.cli.common import (
     issues_written_to,
     print_summary,
 )
-from ecocomp.errors import UsageError
+from ecocomp.families.base import Progress, params_of
+from ecocomp.families.surcharge.family import SurchargeParams, run_surcharge
 from ecocomp.families.surcharge.files import write_outputs
-from ecocomp.families.surcharge.report import Progress, run_surcharge, surcharge_report
-from ecocomp.families.water.monitoring import parse_month
+from ecocomp.families.surcharge.report import surcharge_report
 from ecocomp.tariffs.book import TariffBook
 
 BIG_INPUT = 20_000_000  # bytes of input above which a progress bar is shown (on a terminal only)
@@ -68,8 +67,9 @@ def surcharge(
     book = TariffBook.load(tariffs or [])
     show = sys.stderr.isatty() and (bills.stat().st_size + ratings.stat().st_size) > BIG_INPUT
     with issues_written_to(issues_out) as record, _progress(show) as tick:
+        params = params_of(SurchargeParams, {"from": start, "to": end})
         run = run_surcharge(
-            bills, ratings, book=book, skip_invalid=skip_invalid, progress=tick, period=_period(start, end)
+            bills, ratings, book=book, skip_invalid=skip_invalid, progress=tick, period=params.period
         )
         record(run.rejected)
         paths = write_outputs(run, output, progress=tick) if output else []
@@ -88,15 +88,6 @@ def surcharge(
     if run.rejected:
         err(f"{len(run.rejected)} row problem(s); see the rejected rows (剔除记录) in the report")
         raise typer.Exit(EXIT_DATA)
-
-
-def _period(start: str | None, end: str | None) -> tuple[date, date] | None:
-    """The months charged: both ends given, or neither (every bill)."""
-    if start is None and end is None:
-        return None
-    if start is None or end is None:
-        raise UsageError("give both --from and --to, or neither")
-    return parse_month(start), parse_month(end)
 
 
 @contextmanager

@@ -9,7 +9,7 @@ References (POLICY.md, family C): 江苏省环保信用评价差别电价 (trial
 
 This module holds the result and runs the steps; each step is its own module. Which rating:
 `ratings`; which table: `plan`; bills as codes: `bills`;
-charging: `charges`; fixed point and rounding: `amounts`; lines and
+charging: `charges`; fixed point and rounding: `amounts` and `ecocomp.money`; lines and
 rejected bills: `lines`; totals: `totals`; explanations:
 `explain`. Bills come by the million, so everything runs on whole columns: no binary
 float touches money, no Python loop runs per bill (only per rejected bill, to word its message).
@@ -29,7 +29,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ecocomp.errors import LedgerIssue
-from ecocomp.families.surcharge.amounts import decimal_array
 from ecocomp.families.surcharge.bills import BillKeys, arrow_table, codes, indices, month_codes
 from ecocomp.families.surcharge.charges import (
     CHUNK,
@@ -44,6 +43,7 @@ from ecocomp.families.surcharge.lines import bill_issues, line_batch
 from ecocomp.families.surcharge.plan import Plan, plan_tables
 from ecocomp.families.surcharge.ratings import History, build_history
 from ecocomp.families.surcharge.totals import GroupTotal, RatingTotal, Totals, summarize
+from ecocomp.money import decimal_array
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.files import Tariff, provisional_warnings
 
@@ -85,6 +85,7 @@ class SurchargeResult:
     rejected: tuple[LedgerIssue, ...]
     tariffs: tuple[Tariff, ...]
     warnings: tuple[str, ...]
+    outside_period: int = 0  # bills of months outside the run's period: not charged in this run
 
     def line_batches(self, size: int = CHUNK) -> Iterator[pa.RecordBatch]:
         """The bill lines in batches: input columns, then rating, tariff and surcharge per instrument."""

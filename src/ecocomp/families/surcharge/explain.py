@@ -12,7 +12,6 @@ not per bill: "差别电价 2018-01至2018-12 黑色（评价台账第699行，2
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -21,19 +20,18 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ecocomp.families.surcharge.amounts import yuan
-from ecocomp.families.surcharge.bills import month_text
+from ecocomp.codes import COLOUR_ZH, COLOURS
 from ecocomp.families.surcharge.charges import INSTRUMENTS, RED_REPEAT, Charges, Instrument
-from ecocomp.families.surcharge.ratings import BLACK, EPOCH, UNRATED, History
-from ecocomp.tariffs.models import COLOURS
+from ecocomp.families.surcharge.ratings import BLACK, UNRATED, History
+from ecocomp.money import yuan
+from ecocomp.months import day_date, month_text
 
 if TYPE_CHECKING:
     from ecocomp.families.surcharge.compute import SurchargeResult
 
-__all__ = ["COLOUR_ZH", "explain"]
+__all__ = ["explain"]
 
 Ints = npt.NDArray[np.int64]
-COLOUR_ZH = {"green": "绿色", "blue": "蓝色", "yellow": "黄色", "red": "红色", "black": "黑色"}
 
 
 def explain(result: SurchargeResult, names: Sequence[str]) -> dict[str, str]:
@@ -67,8 +65,8 @@ def _segments(result: SurchargeResult, instrument: Instrument, rows: Ints) -> It
 def _segment_text(
     result: SurchargeResult, instrument: Instrument, c: Charges, first: int, last: int, amount: Decimal
 ) -> str:
-    months = result.months
-    span = f"{month_text(months[result.month[first]])}至{month_text(months[result.month[last]])}"
+    start, end = (day_date(result.months[result.month[row]]) for row in (first, last))
+    span = f"{month_text(start)}至{month_text(end)}"
     category = int(c.category[first])
     basis = _basis(result.history, int(c.rating[first]), category)
     t = int(c.tariff[first])
@@ -85,7 +83,7 @@ def _basis(history: History, rating: int, category: int) -> str:
     """The rating charged: colour, ratings-ledger line, start and how the colour was found."""
     if rating < 0:
         return "未评价"
-    start = EPOCH + timedelta(days=int(history.start[rating]))
+    start = day_date(history.start[rating])
     how = history.basis(rating)
     how = f"，{how}" if how else ""
     colour = COLOUR_ZH[COLOURS[int(history.colour[rating])]]

@@ -24,7 +24,9 @@ import pyarrow.compute as pc
 from ecocomp.errors import UsageError
 from ecocomp.families.surcharge.compute import CHUNK, GroupTotal, SurchargeResult
 from ecocomp.families.surcharge.report import MONEY, Progress, SurchargeRun, surcharge_report
-from ecocomp.reports.model import Staging, write_report
+from ecocomp.reports.guard import guard_column
+from ecocomp.reports.staging import Staging
+from ecocomp.reports.write import write_report
 
 __all__ = ["OUTPUT_SUFFIXES", "surcharge_json", "write_lines", "write_outputs"]
 
@@ -112,15 +114,12 @@ def _counted(result: SurchargeResult, batch: int, progress: Progress | None) -> 
 
 
 def _guarded(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """Text that Excel would run as a formula (= + - @) gets a leading apostrophe, as in report CSVs."""
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (`ecocomp.reports.guard`)."""
     columns = []
     for column in batch.columns:
         if pa.types.is_dictionary(column.type):
             column = column.dictionary_decode()
-        if pa.types.is_string(column.type):
-            risky = pc.fill_null(pc.match_substring_regex(column, r"^[=+\-@]"), False)
-            column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
-        columns.append(column)
+        columns.append(guard_column(column))
     return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
 
 

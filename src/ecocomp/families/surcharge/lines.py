@@ -12,19 +12,20 @@ a guess; only these rejected bills are looked at one by one.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from ecocomp.codes import COLOURS
 from ecocomp.errors import LedgerIssue
-from ecocomp.families.surcharge.amounts import decimal_array
-from ecocomp.families.surcharge.bills import BillKeys, month_text
+from ecocomp.families.surcharge.bills import BillKeys
 from ecocomp.families.surcharge.charges import INSTRUMENTS, RED_REPEAT, Charges, Instrument
-from ecocomp.families.surcharge.ratings import EPOCH, RED, RULE_TEXT, History
+from ecocomp.families.surcharge.ratings import RED, RULE_TEXT, History
+from ecocomp.money import decimal_array
+from ecocomp.months import day_date, month_text
 from ecocomp.tariffs.book import TariffBook
-from ecocomp.tariffs.models import COLOURS
 
 __all__ = ["bill_issues", "line_batch"]
 
@@ -84,7 +85,7 @@ def _no_table(
 ) -> Iterator[tuple[int, LedgerIssue]]:
     for row in np.flatnonzero(c.billed & (c.tariff < 0)).tolist():
         place = book.places.get(keys.districts[keys.district[row]])
-        month = month_text(keys.months[keys.month[row]])
+        month = month_text(day_date(keys.months[keys.month[row]]))
         message = (
             f"no {instrument.family} table is in force for {place.name} ({place.code}) or the places "
             f"above it in {month}; add a table with --tariffs or correct the month"
@@ -100,10 +101,11 @@ def _unrated(
     for row in np.flatnonzero(c.billed & (c.tariff >= 0) & (c.rating < 0) & error).tolist():
         t = int(c.tariff[row])
         rule = plan.model(t).rating_rule
-        day = EPOCH + timedelta(days=int(plan.lookup[t, keys.month[row]]))
+        day = day_date(plan.lookup[t, keys.month[row]])
+        month = month_text(day_date(keys.months[keys.month[row]]))
         message = (
             f"no rating is in force on {day} ({RULE_TEXT[rule]}, {plan.tariffs[t].id}) for this "
-            f"{month_text(keys.months[keys.month[row]])} {instrument.zh}; add the rating to the ratings "
+            f"{month} {instrument.zh}; add the rating to the ratings "
             "ledger (a list published late may apply back) or correct the enterprise name"
         )
         yield row, _issue(bills, row, source, "enterprise", "unrated", message)
@@ -111,5 +113,5 @@ def _unrated(
 
 def _issue(bills: pa.Table, row: int, source: str, column: str, code: str, message: str) -> LedgerIssue:
     value = bills.column(column)[row].as_py()
-    text = month_text((value - EPOCH).days) if isinstance(value, date) else str(value)
+    text = month_text(value) if isinstance(value, date) else str(value)
     return LedgerIssue(source, int(bills.column("line")[row].as_py()), column, text, code, message)

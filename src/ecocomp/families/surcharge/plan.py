@@ -13,17 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import numpy.typing as npt
 
 from ecocomp.errors import MoneyError
-from ecocomp.families.surcharge.amounts import Rounding
-from ecocomp.families.surcharge.ratings import COLOUR_INDEX, EPOCH, UNRATED, lookup_days, model_of
+from ecocomp.families.surcharge.ratings import COLOUR_INDEX, UNRATED, lookup_days, model_of
+from ecocomp.families.surcharge.tables import SurchargeTable
+from ecocomp.money import Rounding
+from ecocomp.months import day_date
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.files import Tariff
-from ecocomp.tariffs.models import SurchargeTable
 
 __all__ = ["Plan", "plan_tables"]
 
@@ -61,7 +62,7 @@ def plan_tables(family: str, book: TariffBook, districts: Sequence[str], months:
     scale, rates = _rates(models, [t.id for t in tariffs])
     repeat = np.array([m.red_repeat_as_black for m in models], dtype=np.bool_)
     error = np.array([m.unrated == "error" for m in models], dtype=np.bool_)
-    rounding = tuple((t.header.rounding.quantum, t.header.rounding.mode) for t in tariffs)
+    rounding = tuple(Rounding(t.header.rounding.quantum, t.header.rounding.mode) for t in tariffs)
     return Plan(family, tuple(tariffs), table_of, lookup, rates, scale, repeat, error, rounding)
 
 
@@ -77,7 +78,7 @@ def _tables_in_force(
     for d, code in enumerate(districts):
         chain = _ancestors(book, code)
         for m, day in enumerate(months.tolist()):
-            found = _first_in_force(book, family, chain, EPOCH + timedelta(days=day), versions)
+            found = _first_in_force(book, family, chain, day_date(day), versions)
             if found is not None:
                 table_of[d * len(months) + m] = used.setdefault(found.id, len(used))
                 if len(tariffs) < len(used):

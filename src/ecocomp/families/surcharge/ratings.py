@@ -28,7 +28,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
@@ -37,16 +36,18 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ecocomp.codes import COLOURS
 from ecocomp.errors import LedgerIssue
-from ecocomp.families.surcharge.amounts import fixed_point
+from ecocomp.families.surcharge.tables import CreditBandsTable, SurchargeTable
+from ecocomp.money import fixed_point
+from ecocomp.months import day_number
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.files import Tariff
-from ecocomp.tariffs.models import COLOURS, CreditBandsTable, SurchargeTable, Value
+from ecocomp.tariffs.models import Value
 
 __all__ = [
     "BLACK",
     "COLOUR_INDEX",
-    "EPOCH",
     "OPEN_END",
     "RED",
     "RULE_TEXT",
@@ -72,7 +73,6 @@ RULE_TEXT = {
     "in_force_in_month": "当月1日有效的评价等级",
     "previous_half_year_end": "上半年度末(6月30日或12月31日)的评价等级",
 }
-EPOCH = date(1970, 1, 1)  # day 0 of the int32 day columns
 
 
 def province_code(book: TariffBook) -> str:
@@ -195,8 +195,8 @@ def _bands(tables: Sequence[Tariff], colour: Int8s, score: Ints, need: Bools, st
     rating the index of that table (-1 for none)."""
     band_of = np.full(len(colour), -1, dtype=np.int8)
     for index, tariff in enumerate(tables):
-        first = (tariff.start - EPOCH).days
-        last = OPEN_END if tariff.end is None else (tariff.end - EPOCH).days
+        first = day_number(tariff.start)
+        last = OPEN_END if tariff.end is None else day_number(tariff.end)
         covered = need & (start >= first) & (start <= last)
         band_of[covered] = index
         for band in model_of(tariff, CreditBandsTable).bands:

@@ -1,6 +1,5 @@
-"""A credit-rated surcharge run from files to report tables: read and check the bills and ratings
-ledgers, compute (`compute`), lay the summaries out as report tables (按地区, 按信用等级,
-按月份, 重点企业, 明细文件, 剔除记录, 费率表, 运行信息).
+"""The report tables of a credit-rated surcharge run: 按地区, 按信用等级, 按月份, 重点企业,
+明细文件, then the tail every family shares (剔除记录, 费率表, 运行信息).
 
 References (POLICY.md, family C): 江苏省环保信用评价差别电价 (trial 2016-01-01; 2019 revision),
 《江苏省污水处理费征收使用管理实施办法》 (2016-02-15), 南京市差别化污水处理费 (2017-01-01),
@@ -13,114 +12,27 @@ rows); `files` writes the lines, the JSON and every output file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
-import pandas as pd
 import pyarrow.compute as pc
 
+from ecocomp.codes import COLOUR_ZH
 from ecocomp.errors import LedgerIssue
-from ecocomp.families.surcharge.compute import GroupTotal, SurchargeResult, compute_surcharge
-from ecocomp.families.surcharge.explain import COLOUR_ZH
-from ecocomp.ledgers.ledger import read_ledger
-from ecocomp.reports.manifest import (
-    InputFile,
-    input_file,
-    manifest,
-    rejected_table,
-    stop_if_invalid,
-    tariffs_table,
-)
+from ecocomp.families.base import Progress, Run
+from ecocomp.families.run import family_report
+from ecocomp.families.surcharge.compute import GroupTotal, SurchargeResult
+from ecocomp.reports.manifest import rejected_table
 from ecocomp.reports.model import Column, Report, Table
-from ecocomp.tariffs.book import TariffBook
 
-__all__ = ["MONEY", "Progress", "SurchargeRun", "run_surcharge", "surcharge_report"]
+__all__ = ["MONEY", "TITLE", "Progress", "SurchargeRun", "surcharge_report"]
 
-#: A progress callback: phase ("compute", "write"), units done, units in all.
-Progress = Callable[[str, int, int], None]
+SurchargeRun = Run[SurchargeResult]
+TITLE = "差别化电价与污水处理费(环保信用评价)"
 TOP_ENTERPRISES = 200
 MAX_SHEET_ROWS = 1_048_576 - 10  # Excel's limit, less a header, a title and a totals row
-RATING_ZH = COLOUR_ZH | {"red_repeat": "红色(连续两次，按黑色计)", "unrated": "未评价(不加价)"}
-
-
-@dataclass(frozen=True)
-class SurchargeRun:
-    """A finished run: the result, the inputs as read, every rejected row, the parameters."""
-
-    result: SurchargeResult
-    inputs: tuple[InputFile, ...]
-    rejected: tuple[LedgerIssue, ...]
-    parameters: dict[str, object]
-    outside_period: int = 0  # bills of months outside the run's period: not charged in this run
-
-    @property
-    def reconciliation(self) -> dict[str, int]:
-        """Bill rows read = charged + outside the period + rejected by the ledger check or the rules."""
-        bills, ratings = self.inputs
-        charged = len(self.result.kept)
-        return {
-            "bills_rows_read": bills.rows_read,
-            "charged": charged,
-            "outside_period": self.outside_period,
-            "rejected_by_ledger_check": bills.rows_rejected,
-            "rejected_by_rules": self.result.bills.num_rows - charged,
-            "ratings_rows_read": ratings.rows_read,
-            "ratings_rejected": ratings.rows_read - len(self.result.history.line),
-        }
-
-
-def run_surcharge(
-    bills: Path,
-    ratings: Path,
-    *,
-    book: TariffBook,
-    skip_invalid: bool = False,
-    progress: Progress | None = None,
-    period: tuple[date, date] | None = None,
-) -> SurchargeRun:
-    """Read, check and compute the bills of `period` (first and last month; None: every bill).
-    Strict by default: any problem raises `LedgerValidationError`."""
-    ledgers = {
-        "bills": read_ledger("bills", bills, places=book.places),
-        "ratings": read_ledger("ratings", ratings, places=book.places),
-    }
-    read_issues = [i for led in ledgers.values() for i in led.issues]
-    stop_if_invalid(read_issues, skip_invalid)
-    bills_frame, outside = _within(ledgers["bills"].frame, period)
-    result = compute_surcharge(
-        bills_frame,
-        ledgers["ratings"].frame,
-        book=book,
-        sources={role: led.source for role, led in ledgers.items()},
-        progress=None if progress is None else lambda done, total: progress("compute", done, total),
-    )
-    stop_if_invalid(result.rejected, skip_invalid)
-    inputs = tuple(input_file(role, led) for role, led in ledgers.items())
-    parameters: dict[str, object] = {"skip_invalid": skip_invalid}
-    if period is not None:
-        parameters |= {"from": period[0].isoformat()[:7], "to": period[1].isoformat()[:7]}
-    run = SurchargeRun(result, inputs, tuple(read_issues) + result.rejected, parameters, outside)
-    _check_reconciliation(run)
-    return run
-
-
-def _within(bills: pd.DataFrame, period: tuple[date, date] | None) -> tuple[pd.DataFrame, int]:
-    """The bills of the period's months, and how many bills lie outside it."""
-    if period is None:
-        return bills, 0
-    months = bills["month"]
-    inside = ((months >= period[0]) & (months <= period[1])).fillna(False).astype(bool)
-    return bills[inside.to_numpy()], int((~inside).sum())
-
-
-def _check_reconciliation(run: SurchargeRun) -> None:
-    counts = run.reconciliation
-    parts = counts["charged"] + counts["outside_period"]
-    parts += counts["rejected_by_ledger_check"] + counts["rejected_by_rules"]
-    if parts != counts["bills_rows_read"]:  # a bug, not bad data: never hand out such a report
-        raise AssertionError(f"bill rows do not reconcile: {counts}")
+RATING_ZH = dict(COLOUR_ZH) | {"red_repeat": "红色(连续两次，按黑色计)", "unrated": "未评价(不加价)"}
 
 
 # --- report tables -----------------------------------------------------------------------------
@@ -167,17 +79,13 @@ WHERE = (Column("item", "项目", "text"), Column("value", "内容", "text"))
 def surcharge_report(run: SurchargeRun, lines: Sequence[Path] = ()) -> Report:
     """The summary tables of a run (never the bill lines themselves), with its manifest."""
     result = run.result
-    return Report(
-        "差别化电价与污水处理费(环保信用评价)",
-        (
-            *_summary_tables(result),
-            Table("top_enterprises", "重点企业", TOP, _top(result)),
-            Table("lines_location", "明细文件", WHERE, _where(run, lines)),
-            _rejected(run.rejected),
-            tariffs_table(result.tariffs),
-        ),
-        _manifest(run, lines),
+    tables = (
+        *_summary_tables(result),
+        Table("top_enterprises", "重点企业", TOP, _top(result)),
+        Table("lines_location", "明细文件", WHERE, _where(run, lines)),
     )
+    extra = {"bill_lines": [p.name for p in lines]}
+    return family_report(run, TITLE, tables, rejected=_rejected(run.rejected), extra=extra)
 
 
 def _summary_tables(result: SurchargeResult) -> tuple[Table, Table, Table]:
@@ -193,20 +101,6 @@ def _summary_tables(result: SurchargeResult) -> tuple[Table, Table, Table]:
         Table("by_rating", "按信用等级", BY_RATING, ratings, totals=True),
         Table("by_month", "按月份", BY_MONTH, months, totals=True),
     )
-
-
-def _manifest(run: SurchargeRun, lines: Sequence[Path]) -> dict[str, object]:
-    """The run info, with the names of the files holding the bill lines."""
-    info = manifest(
-        command="surcharge",
-        parameters=run.parameters,
-        inputs=run.inputs,
-        tariffs=run.result.tariffs,
-        warnings=run.result.warnings,
-        reconciliation=run.reconciliation,
-    )
-    info["bill_lines"] = [p.name for p in lines]
-    return info
 
 
 def _group(g: GroupTotal) -> dict[str, object]:

@@ -21,9 +21,11 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ecocomp.families.surcharge.amounts import check_sum, decimal_array, yuan
-from ecocomp.families.surcharge.bills import BillKeys, month_text
+from ecocomp.families.surcharge.amounts import check_sum
+from ecocomp.families.surcharge.bills import BillKeys
 from ecocomp.families.surcharge.charges import RATING_KEYS, Charges
+from ecocomp.money import decimal_array, yuan
+from ecocomp.months import day_date, month_text
 from ecocomp.tariffs.book import TariffBook
 
 __all__ = ["GroupTotal", "RatingTotal", "Summary", "Totals", "summarize"]
@@ -115,7 +117,7 @@ def _pick(values: npt.NDArray[Item], kept: Ints, everything: bool) -> npt.NDArra
 def _groupings(keys: BillKeys, book: TariffBook) -> Iterator[tuple[Int32s, list[str], list[str] | None]]:
     """Districts (code, name), then months (2018-07, no separate name)."""
     yield keys.district, keys.districts, [book.places.get(code).name for code in keys.districts]
-    yield keys.month, [month_text(day) for day in keys.months.tolist()], None
+    yield keys.month, [month_text(day_date(day)) for day in keys.months.tolist()], None
 
 
 def _by_code(ent: Ints, enterprises: int, code: Int8s, fen: Ints) -> tuple[Ints, Ints]:

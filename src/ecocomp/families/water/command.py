@@ -16,8 +16,9 @@ from ecocomp.cli.common import (
     finish_run,
     issues_written_to,
 )
-from ecocomp.families.water.monitoring import parse_month
-from ecocomp.families.water.report import run_water, water_report
+from ecocomp.families.base import params_of
+from ecocomp.families.water.family import WaterParams, run_water
+from ecocomp.families.water.report import water_report
 from ecocomp.tariffs.book import TariffBook
 
 
@@ -40,14 +41,15 @@ def water(
     issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
 ) -> None:
-    """Compute who pays whom, through the province, per section, month and factor (POLICY.md, family B)."""
+    """Compute who pays whom, through the province, per section, month and factor (水环境区域补偿)."""
     book = TariffBook.load(tariffs or [])
     with issues_written_to(issues_out) as record:
+        params = params_of(WaterParams, {"from": start, "to": end})
         run = run_water(
             sections,
             monitoring,
-            start=parse_month(start),
-            end=parse_month(end),
+            start=params.start,
+            end=params.end,
             book=book,
             shares=shares,
             skip_invalid=skip_invalid,

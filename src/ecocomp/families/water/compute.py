@@ -21,7 +21,6 @@ in force), `water_months` (monitoring data, substitution), `water_prices` (amoun
 
 from __future__ import annotations
 
-import decimal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,12 +28,11 @@ from decimal import Decimal
 
 import pandas as pd
 
+from ecocomp.codes import BASIN_ZH, FACTOR_ZH, FACTORS, PROVINCE
 from ecocomp.errors import LedgerIssue
-from ecocomp.families.water.lines import PROVINCE, LineMaker, Problem, WaterLine
-from ecocomp.families.water.monitoring import Monitoring, month_range
+from ecocomp.families.water.lines import LineMaker, Problem, WaterLine
+from ecocomp.families.water.monitoring import Monitoring
 from ecocomp.families.water.rules import (
-    BASIN_ZH,
-    FACTOR_ZH,
     Section,
     Version,
     records,
@@ -50,10 +48,10 @@ from ecocomp.families.water.shares import (
     summaries,
 )
 from ecocomp.families.water.text import Parties
-from ecocomp.money import total
+from ecocomp.money import exact_context, total
+from ecocomp.months import month_range
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.files import Tariff, provisional_warnings
-from ecocomp.tariffs.models import FACTORS
 
 __all__ = [
     "DistrictMonth",
@@ -199,8 +197,7 @@ def _lines(
 ) -> list[WaterLine]:
     """Every section (by code) and month, exactly, to 60 digits; problems go to `issues`."""
     lines: list[WaterLine] = []
-    with decimal.localcontext() as ctx:
-        ctx.prec = 60
+    with exact_context():
         for code in sorted(registry):
             section = registry[code]
             for month, version in versions.items():

@@ -12,22 +12,23 @@ A cell without a target, a measurement, a flow or a standard is a problem, never
 from __future__ import annotations
 
 import dataclasses
-import decimal
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple, TypeVar
 
-from ecocomp.families.water.monitoring import Filled, Monitoring, month_text
+from ecocomp.codes import FACTOR_ZH, PROVINCE
+from ecocomp.families.water.monitoring import Filled, Monitoring
 from ecocomp.families.water.prices import Direction, Priced, price
-from ecocomp.families.water.rules import FACTOR_ZH, Section, Target, Version, plain, target_for
+from ecocomp.families.water.rules import Section, Target, Version, plain, target_for
 from ecocomp.families.water.text import Cell, Parties, Party, line_text
+from ecocomp.money import Rounding
+from ecocomp.months import month_zh
 
 __all__ = ["LineMaker", "Problem", "WaterLine", "assemble"]
 
-PROVINCE = "320000"  # money passes through the province (江苏省), which keeps nothing
-_MULTIPLE = Decimal("0.0001")
+_MULTIPLE = Rounding(Decimal("0.0001"), "half_up")
 T = TypeVar("T")
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
@@ -113,7 +114,7 @@ class LineMaker:
             why = f"{version.tariff_id} assesses no factors for basin {section.basin}"
             return [Problem(None, "basin", section.basin, "no_factors", why)]
         flow = self.data.fill_flow(section.code, month, version.table.missing_data)
-        head = f"{section.name} {month_text(month)} "
+        head = f"{section.name} {month_zh(month)} "
         spot = _Spot(section, month, version, head, self.parties.side(section, None))
         return [self._cell(spot, factor, flow) for factor in factors]
 
@@ -149,7 +150,7 @@ class LineMaker:
         )
         notes = f"{measured.note}；{flow.note}" if measured.note and flow.note else measured.note or flow.note
         excess = measured.value - target[0]
-        multiple = (excess / target[0]).quantize(_MULTIPLE, rounding=decimal.ROUND_HALF_UP)
+        multiple = _MULTIPLE.apply(excess / target[0])
         load = plain(excess * flow.value / 100)
         numbers = (measured.value, target[0], flow.value, excess, multiple, load)
         cell = Cell(f"{spot.head}{FACTOR_ZH[factor]} ", section.basin, *numbers, notes)

@@ -1,4 +1,4 @@
-"""Months of a water-compensation run, and the monitoring data per section, factor and month.
+"""The monitoring data of a water-compensation run per section, factor and month.
 
 References (POLICY.md, family B): compensation is assessed per calendar month on monthly
 monitoring (苏政办发〔2013〕195号, 苏环办〔2016〕341号, 苏环办〔2021〕131号); a missing value is
@@ -8,7 +8,6 @@ mean of the year's measured months), else it is a problem, never read as zero.
 
 from __future__ import annotations
 
-import decimal
 import functools
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
@@ -17,46 +16,17 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from ecocomp.errors import UsageError
-from ecocomp.families.water.rules import FACTOR_ZH, columns
+from ecocomp.codes import FACTOR_ZH
+from ecocomp.families.water.rules import columns
+from ecocomp.money import Rounding, exact_context
+from ecocomp.months import month_zh, previous_month
 
-__all__ = ["Filled", "Monitoring", "Reading", "month_range", "month_text", "parse_month", "previous"]
+__all__ = ["Filled", "Monitoring", "Reading"]
 
 MEASURE = Decimal("0.0001")  # the ledgers' scale for concentrations and flows: a mean is kept to it
+_MEAN = Rounding(MEASURE, "half_up")
 _NO_MONTHS: Mapping[date, int] = {}
 _COLUMNS = ("line", "section", "month", "factor", "concentration_mg_l", "flow_10k_m3")  # as in `Reading`
-
-
-def month_range(start: date, end: date) -> list[date]:
-    """Every first-of-month from `start` to `end`, both included."""
-    if (end.year, end.month) < (start.year, start.month):
-        raise UsageError(f"the range ends ({end:%Y-%m}) before it starts ({start:%Y-%m})")
-    out: list[date] = []
-    year, month = start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        out.append(date(year, month, 1))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
-
-
-def parse_month(text: str) -> date:
-    """'2018-01' (or 2018/1, 201801) as the first day of that month; `UsageError` otherwise."""
-    cleaned = text.strip().replace("/", "-").replace(".", "-")
-    if "-" not in cleaned and len(cleaned) == 6:
-        cleaned = f"{cleaned[:4]}-{cleaned[4:]}"
-    try:
-        year, month = (int(part) for part in cleaned.split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        raise UsageError(f"{text!r} is not a month; write it as YYYY-MM, e.g. 2018-01") from None
-
-
-def month_text(month: date) -> str:
-    return f"{month.year}年{month.month}月"
-
-
-def previous(month: date) -> date:
-    return date(month.year - 1, 12, 1) if month.month == 1 else date(month.year, month.month - 1, 1)
 
 
 class Filled(NamedTuple):
@@ -122,7 +92,7 @@ class Monitoring:
             return Filled(self.values[row], self.lines[row])
         what = f"{FACTOR_ZH[factor]}浓度"
         if rule == "previous_month":
-            before = self._row(section, factor, previous(month))
+            before = self._row(section, factor, previous_month(month))
             return _previous(what, month, None if before is None else self.values[before])
         if rule == "annual_mean":
             return _mean(what, month, self._year_values.get((section, factor, month.year), []))
@@ -137,7 +107,7 @@ class Monitoring:
         if found is not None:
             return Filled(found, None)
         if rule == "previous_month":
-            before = self.flow(section, previous(month))
+            before = self.flow(section, previous_month(month))
             return _previous("流量", month, before if isinstance(before, Decimal) else None)
         if rule == "annual_mean":
             months = self._year_months.get((section, month.year), [])
@@ -148,14 +118,14 @@ class Monitoring:
 
 def _previous(what: str, month: date, value: Decimal | None) -> Filled | str:
     if value is None:
-        return f"{what} missing for {month:%Y-%m}, and no value in {previous(month):%Y-%m} to substitute"
-    return Filled(value, None, f"{what}缺测，按上月（{month_text(previous(month))}）值替代")
+        before = previous_month(month)
+        return f"{what} missing for {month:%Y-%m}, and no value in {before:%Y-%m} to substitute"
+    return Filled(value, None, f"{what}缺测，按上月（{month_zh(previous_month(month))}）值替代")
 
 
 def _mean(what: str, month: date, values: Sequence[Decimal]) -> Filled | str:
     if not values:
         return f"{what} missing for {month:%Y-%m}, and no measured value in {month.year} to average"
-    with decimal.localcontext() as ctx:
-        ctx.prec = 60
-        mean = (sum(values, Decimal(0)) / len(values)).quantize(MEASURE, rounding=decimal.ROUND_HALF_UP)
+    with exact_context():
+        mean = _MEAN.apply(sum(values, Decimal(0)) / len(values))
     return Filled(mean, None, f"{what}缺测，按{month.year}年{len(values)}个月实测均值替代")

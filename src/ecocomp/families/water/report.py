@@ -1,109 +1,20 @@
-"""A water-compensation run from files to report: read and check the ledgers, compute, and lay the
-result out as the tables of a report (汇总, 分月汇总, 明细, 分担明细, 资金平衡, 不计算记录,
-剔除记录, 费率表, 运行信息).
+"""The report of a water-compensation run: 汇总, 分月汇总, 明细, 分担明细, 资金平衡, 不计算记录,
+then the tail every family shares (剔除记录, 费率表, 运行信息).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from datetime import date
-from decimal import Decimal
-from pathlib import Path
+from dataclasses import asdict
 
-from ecocomp.errors import LedgerIssue
-from ecocomp.families.water.compute import WaterResult, compute_water
-from ecocomp.families.water.monitoring import month_text
-from ecocomp.families.water.rules import BASIN_ZH, FACTOR_ZH, plain
-from ecocomp.ledgers.ledger import read_ledger
-from ecocomp.reports.manifest import (
-    InputFile,
-    frame_of,
-    input_file,
-    manifest,
-    rejected_table,
-    stop_if_invalid,
-    tariffs_table,
-)
+from ecocomp.codes import BASIN_ZH, DIRECTION_ZH, FACTOR_ZH
+from ecocomp.families.base import Run
+from ecocomp.families.run import family_report
+from ecocomp.families.water.compute import WaterResult
+from ecocomp.families.water.rules import plain
+from ecocomp.months import month_zh
 from ecocomp.reports.model import Column, Report, Table
-from ecocomp.tariffs.book import TariffBook
 
-__all__ = ["WaterRun", "run_water", "water_report"]
-
-DIRECTION_ZH = {"upstream_pays": "上游付下游", "downstream_pays": "下游付上游", "none": "不发生支付"}
-
-
-@dataclass(frozen=True)
-class WaterRun:
-    """A finished run: the result, the inputs as read, and every rejected row or missing cell."""
-
-    result: WaterResult
-    inputs: tuple[InputFile, ...]
-    rejected: tuple[LedgerIssue, ...]
-    parameters: dict[str, object]
-
-    @property
-    def reconciliation(self) -> dict[str, int]:
-        """Monitoring rows read = computed + excluded + rejected (by the ledger check or the rules)."""
-        monitoring = next(i for i in self.inputs if i.role == "monitoring")
-        by_rules = {i.line for i in self.result.rejected if i.source == monitoring.name}
-        return {
-            "monitoring_rows_read": monitoring.rows_read,
-            "computed": sum(1 for line in self.result.lines if line.line is not None),
-            "excluded": len(self.result.excluded),
-            "rejected_by_ledger_check": monitoring.rows_rejected,
-            "rejected_by_rules": len(by_rules),
-            "substituted_cells": sum(1 for line in self.result.lines if line.line is None),
-        }
-
-
-def run_water(
-    sections: Path,
-    monitoring: Path,
-    *,
-    start: date,
-    end: date,
-    book: TariffBook,
-    shares: Path | None = None,
-    skip_invalid: bool = False,
-) -> WaterRun:
-    """Read, check and compute. Strict by default: any problem raises `LedgerValidationError`."""
-    ledgers = {
-        "sections": read_ledger("sections", sections, places=book.places),
-        "monitoring": read_ledger("monitoring", monitoring, places=book.places),
-    }
-    if shares is not None:
-        ledgers["section_shares"] = read_ledger("section_shares", shares, places=book.places)
-    stop_if_invalid([i for led in ledgers.values() for i in led.issues], skip_invalid)
-    result = compute_water(
-        ledgers["sections"].frame,
-        ledgers["monitoring"].frame,
-        start=start,
-        end=end,
-        book=book,
-        shares=frame_of(ledgers.get("section_shares")),
-        sources={role: led.source for role, led in ledgers.items()},
-    )
-    stop_if_invalid(result.rejected, skip_invalid)
-    rejected = tuple(i for led in ledgers.values() for i in led.issues) + result.rejected
-    parameters: dict[str, object] = {
-        "from": f"{start:%Y-%m}",
-        "to": f"{end:%Y-%m}",
-        "skip_invalid": skip_invalid,
-    }
-    run = WaterRun(result, tuple(input_file(r, led) for r, led in ledgers.items()), rejected, parameters)
-    _check(run)
-    return run
-
-
-def _check(run: WaterRun) -> None:
-    """Rows reconcile and money balances; a failure is a bug, never a report to hand out."""
-    counts = run.reconciliation
-    parts = sum(counts[k] for k in ("computed", "excluded", "rejected_by_ledger_check", "rejected_by_rules"))
-    if parts != counts["monitoring_rows_read"]:
-        raise AssertionError(f"monitoring rows do not reconcile: {counts}")
-    result = run.result
-    if result.kept != 0 or sum((d.net for d in result.districts), Decimal(0)) != -result.kept:
-        raise AssertionError(f"money does not balance: paid {result.paid}, received {result.received}")
+__all__ = ["LINES", "SUMMARY", "water_report"]
 
 
 SUMMARY = (
@@ -172,7 +83,7 @@ EXCLUDED = (
 )
 
 
-def water_report(run: WaterRun) -> Report:
+def water_report(run: Run[WaterResult]) -> Report:
     """The report tables of a water-compensation run, with its manifest."""
     result = run.result
     lines = [
@@ -197,26 +108,13 @@ def water_report(run: WaterRun) -> Report:
         {"item": "收款合计（省财政拨付）", "amount": result.received},
         {"item": "省级留存", "amount": result.kept},
     ]
-    info = manifest(
-        command="water",
-        parameters=run.parameters,
-        inputs=run.inputs,
-        tariffs=result.tariffs,
-        warnings=result.warnings,
-        reconciliation=run.reconciliation,
+    title = f"水环境区域补偿 {month_zh(result.start)}至{month_zh(result.end)}"
+    tables = (
+        Table("summary", "汇总", SUMMARY, [dict(vars(d)) for d in result.districts], totals=True),
+        Table("monthly", "分月汇总", MONTHLY, monthly, totals=True),
+        Table("lines", "明细", LINES, lines, totals=True),
+        Table("shares", "分担明细", SHARES, shares, totals=True),
+        Table("control", "资金平衡", CONTROL, control),
+        Table("excluded", "不计算记录", EXCLUDED, excluded),
     )
-    title = f"水环境区域补偿 {month_text(result.start)}至{month_text(result.end)}"
-    return Report(
-        title,
-        (
-            Table("summary", "汇总", SUMMARY, [dict(vars(d)) for d in result.districts], totals=True),
-            Table("monthly", "分月汇总", MONTHLY, monthly, totals=True),
-            Table("lines", "明细", LINES, lines, totals=True),
-            Table("shares", "分担明细", SHARES, shares, totals=True),
-            Table("control", "资金平衡", CONTROL, control),
-            Table("excluded", "不计算记录", EXCLUDED, excluded),
-            rejected_table(run.rejected),
-            tariffs_table(result.tariffs),
-        ),
-        info,
-    )
+    return family_report(run, title, tables)

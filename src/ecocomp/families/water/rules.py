@@ -11,7 +11,6 @@ from the ledger. A table is read once per version into plain lookups keyed by te
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,15 +20,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ecocomp.ledgers.kinds import BASIN_NAMES, FACTOR_NAMES, WATER_BODY_NAMES
+from ecocomp.codes import FACTORS
+from ecocomp.families.water.tables import Band, QualityStandardTable, WaterCompensationTable
 from ecocomp.money import Rounding
+from ecocomp.months import day_date
 from ecocomp.tariffs.files import Tariff
-from ecocomp.tariffs.models import FACTORS, Band, QualityStandardTable, WaterCompensationTable
 
 __all__ = [
-    "BASIN_ZH",
-    "FACTOR_ZH",
-    "WATER_BODY_ZH",
     "Section",
     "Shares",
     "Step",
@@ -43,12 +40,8 @@ __all__ = [
     "version_of",
 ]
 
-FACTOR_ZH: Mapping[str, str] = {code: names[0] for code, names in FACTOR_NAMES.items()}
-BASIN_ZH: Mapping[str, str] = {code: names[0] for code, names in BASIN_NAMES.items()}
-WATER_BODY_ZH: Mapping[str, str] = {code: names[0] for code, names in WATER_BODY_NAMES.items()}
 Target = tuple[Decimal, str]  # the target concentration and its basis (断面目标, III类, …)
 Shares = Mapping[tuple[str, str], Mapping[str, Decimal]]  # (section, factor) -> district -> 分担系数
-_EPOCH = datetime.date(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -83,7 +76,7 @@ def _python(column: pa.ChunkedArray) -> list[Any]:
         return [None if text is None else numbers[text] for text in texts]
     if pa.types.is_date32(column.type):
         days = pc.cast(column, pa.int32()).to_pylist()
-        dates = {d: _EPOCH + datetime.timedelta(days=d) for d in set(days) if d is not None}
+        dates = {d: day_date(d) for d in set(days) if d is not None}
         return [None if d is None else dates[d] for d in days]
     return list(column.to_pylist())
 

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import NamedTuple
 
-from ecocomp.codes import amount_text, number_text
+from ecocomp.codes import BASIN_ZH, amount_text, number_text
 from ecocomp.families.water.prices import Priced
-from ecocomp.families.water.rules import BASIN_ZH, Section, Shares, Version
+from ecocomp.families.water.rules import Section, Shares, Version
 from ecocomp.places import Places
 
 __all__ = ["Cell", "Parties", "Party", "concentration_text", "line_text", "number"]
@@ -112,7 +112,7 @@ def line_text(cell: Cell, version: Version, priced: Priced, payer: Party, receiv
 
 def _compliant(c: str, t: str, excess: Decimal, version: Version) -> str:
     if excess == 0:
-        return f"{c} mg/L = 目标 {t} mg/L，恰好达标，不发生补偿"
+        return f"{c} mg/L = 目标 {t} mg/L，恰好达标，{version.document} 下不发生补偿"
     return f"{c} mg/L < 目标 {t} mg/L，达标；{version.document} 不设下游补偿上游"
 
 

@@ -1,0 +1,175 @@
+"""The contract every policy family satisfies (`Family`), and the parts a family is made of.
+
+A family is one folder under `ecocomp/families/`: its tariff tables (`tables`), its ledgers
+(`ledgers`), its rules and computation, its report, its command, and one object satisfying
+`Family` that the registry (`ecocomp.families.registry`) lists. The family-neutral layers
+(tariffs, ledgers, reports, settlement, the CLI) only ever talk to that object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Generic, Protocol, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ecocomp.errors import LedgerIssue, UsageError
+from ecocomp.ledgers.kinds import Kind
+from ecocomp.ledgers.ledger import Ledger
+from ecocomp.reports.manifest import InputFile
+from ecocomp.reports.model import Column, Report
+from ecocomp.tariffs.book import TariffBook
+from ecocomp.tariffs.catalogue import TableCheck, TariffFamily
+from ecocomp.tariffs.files import Tariff
+
+__all__ = [
+    "Family",
+    "LedgerRole",
+    "PlaceFigures",
+    "Progress",
+    "Reconciliation",
+    "Result",
+    "Run",
+    "ledger_paths",
+    "params_of",
+]
+
+#: A progress callback: phase ("compute", "write"), units done, units in all.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class LedgerRole:
+    """One ledger a family reads: its key (settle.toml key and CLI name), its kind, whether a
+    run needs it, and what it is (help text)."""
+
+    key: str
+    kind: str
+    required: bool = True
+    help: str = ""
+
+
+class Result(Protocol):
+    """What every family's computed result tells the run: the rows its rules rejected, the
+    tariff tables it used and the warnings for provisional values."""
+
+    @property
+    def rejected(self) -> tuple[LedgerIssue, ...]: ...
+
+    @property
+    def tariffs(self) -> tuple[Tariff, ...]: ...
+
+    @property
+    def warnings(self) -> tuple[str, ...]: ...
+
+
+R = TypeVar("R", bound=Result)
+R_co = TypeVar("R_co", bound=Result, covariant=True)
+P = TypeVar("P", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Rows in = rows out for the ledger a family bills (`ledger`, a role key): `counts` as the
+    report shows them, `total` the key of its rows read, `parts` the keys that add up to it."""
+
+    ledger: str
+    counts: dict[str, int]
+    total: str
+    parts: tuple[str, ...]
+
+    def holds(self) -> bool:
+        return sum(self.counts[k] for k in self.parts) == self.counts[self.total]
+
+
+@dataclass(frozen=True)
+class Run(Generic[R_co]):
+    """A finished run of one family: the result, the inputs as read, every rejected row (by the
+    ledger checks and by the rules), the parameters and the reconciliation of rows."""
+
+    family: str
+    result: R_co
+    inputs: tuple[InputFile, ...]
+    rejected: tuple[LedgerIssue, ...]
+    parameters: dict[str, object]
+    reconciliation: dict[str, int]
+
+
+@dataclass(frozen=True)
+class PlaceFigures:
+    """One place's figures for the settlement summary (keys of the family's summary columns)."""
+
+    code: str
+    name: str
+    figures: Mapping[str, Decimal | None]
+
+
+class Family(Protocol):
+    """A policy family, as the registry, `run_family`, the settlement, the schema generator,
+    `tariffs check`, `ledger check` and the CLI see it."""
+
+    key: str  # "fund": folder, CLI command, settle.toml section, manifest command
+    title_zh: str  # "污染物排放统筹资金"
+    prefix_zh: str  # "统筹资金": the prefix of its sheets in the settlement workbook
+    tariff_families: tuple[TariffFamily, ...]  # its tariff families: model, units, validity kind
+    table_checks: tuple[TableCheck, ...]  # its checks over the loaded tables (default: none)
+    ledger_kinds: tuple[Kind, ...]  # the ledger kinds it defines
+    ledgers: tuple[LedgerRole, ...]  # the ledgers a run reads, in reading order
+    params: type[BaseModel]  # its parameters, validated alike from CLI options and settle.toml
+    settings: type[BaseModel]  # its settle.toml section: ledger paths (by role key) and options
+    summary_columns: tuple[Column, ...]  # its columns in the settlement's 汇总
+    chart_columns: tuple[str, ...]  # which of those the settlement's chart shows
+    command: str  # "module:function" of its typer command (imported by the CLI only)
+    json_schema: bool  # its JSON report is a plain report with a shipped schema
+
+    def params_from_settings(self, settings: Any, *, year: int, level: str) -> BaseModel:
+        """Its parameters from its settle.toml section and the config's year and level."""
+        ...
+
+    def preflight(self, params: Any, book: TariffBook) -> None:
+        """Stop before reading anything when the run cannot go on (e.g. no table in force)."""
+        ...
+
+    def compute(
+        self, ledgers: Mapping[str, Ledger], params: Any, book: TariffBook, progress: Progress | None
+    ) -> Result:
+        """The result of the run, from the typed ledgers (by role key)."""
+        ...
+
+    def reconcile(self, result: Any, inputs: Mapping[str, InputFile]) -> Reconciliation:
+        """Rows read = computed + excluded + rejected, for the ledger the family bills."""
+        ...
+
+    def parameters(self, params: Any) -> dict[str, object]:
+        """Its parameters as the run info records them."""
+        ...
+
+    def report(self, run: Any) -> Report:
+        """The report of a run: its own tables, then the rejected rows, tables used, run info."""
+        ...
+
+    def by_place(self, run: Any) -> Iterable[PlaceFigures]:
+        """Each place's figures in the settlement summary."""
+        ...
+
+
+def ledger_paths(family: Family, settings: BaseModel, resolve: Callable[[str, str], Any]) -> dict[str, Any]:
+    """The ledger paths a settle.toml section names, by role key, through `resolve(name, key)`."""
+    paths: dict[str, Any] = {}
+    for role in family.ledgers:
+        name = getattr(settings, role.key)
+        paths[role.key] = None if name is None else resolve(name, f"{family.key}.{role.key}")
+    return paths
+
+
+def params_of(model: type[P], values: Mapping[str, object]) -> P:
+    """A family's parameters, validated; `UsageError` naming the first bad one."""
+    try:
+        return model.model_validate(dict(values))
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(part) for part in error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise UsageError(f"{key}: {message}" if key else message) from None

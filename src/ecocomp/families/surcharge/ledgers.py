@@ -1,0 +1,59 @@
+"""The ledgers of the credit-rated surcharges: ratings (企业环境信用评价台账) and bills
+(企业用电用水台账)."""
+
+from __future__ import annotations
+
+from ecocomp.codes import COLOUR_NAMES
+from ecocomp.ledgers.kinds import ENTERPRISE, MONTH, Column, Kind, codes_of
+
+__all__ = ["BILLS", "KINDS", "RATINGS"]
+
+DEC = "decimal"
+
+RATINGS = Kind(
+    "ratings",
+    "企业环境信用评价台账",
+    (
+        ENTERPRISE,
+        Column(
+            "rating",
+            ("信用等级", "评价等级", "等级", "评价结果", "信用评分"),
+            "rating",
+            scale=2,
+            codes=codes_of(COLOUR_NAMES),
+        ),
+        Column("valid_from", ("有效期起", "起始日期", "生效日期", "开始日期"), "date"),
+        Column("valid_to", ("有效期止", "截止日期", "终止日期", "结束日期"), "date", required=False),
+    ),
+    key=("enterprise", "valid_from"),
+)
+
+BILLS = Kind(
+    "bills",
+    "企业用电用水台账",
+    (
+        ENTERPRISE,
+        Column("district", ("区县", "地区", "所在地区", "板块"), "place"),
+        MONTH,
+        Column(
+            "electricity_kwh",
+            ("用电量", "用电量(kWh)", "用电量(千瓦时)", "电量", "kwh"),
+            DEC,
+            required=False,
+            scale=2,
+            non_negative=True,
+        ),
+        Column(
+            "water_m3",
+            ("用水量", "用水量(m3)", "用水量(立方米)", "用水量(吨)", "水量"),
+            DEC,
+            required=False,
+            scale=2,
+            non_negative=True,
+        ),
+    ),
+    key=("enterprise", "month"),
+    one_of=(("electricity_kwh",), ("water_m3",)),
+)
+
+KINDS = (RATINGS, BILLS)

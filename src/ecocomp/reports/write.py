@@ -1,0 +1,91 @@
+"""Writing a report: `write_report` picks the format's writer and stages its files atomically.
+
+Formats (`FORMATS`): JSON and Parquet are the lossless machine formats (decimals as exact strings
+/ decimal128); CSV serves people and imports: exact decimal text, with text that Excel would run
+as a formula guarded (`ecocomp.reports.text`, rule in `ecocomp.reports.guard`); XLSX is for
+people (`ecocomp.reports.xlsx`). 万元 (`wan_yuan=True`) is a display unit of the XLSX only
+(POLICY.md: "display unit only"); every file keeps amounts in yuan.
+
+Files are written to temporary names in the target folder and moved into place only when every
+file of the report is complete (`ecocomp.reports.staging`); on any error they are removed and an
+older report stays as it was (a CSV report's files are replaced one after the other).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ecocomp.errors import UsageError
+from ecocomp.reports.checks import check_report
+from ecocomp.reports.model import LANGUAGES, Report
+from ecocomp.reports.staging import Staging
+from ecocomp.reports.text import json_bytes, write_csv
+
+__all__ = ["FORMATS", "write_report"]
+
+FORMATS = ("xlsx", "csv", "json", "parquet")
+
+
+def write_report(
+    report: Report,
+    path: Path,
+    *,
+    fmt: str | None = None,
+    language: str = "zh",
+    wan_yuan: bool = False,
+    csv_encoding: str = "utf-8-sig",
+) -> list[Path]:
+    """Write `report` to `path` in `fmt` (or the format its suffix names); return the files written.
+
+    Nothing is left behind if writing fails: every file goes to a temporary name in the same
+    folder first and is moved into place only when all of them are complete.
+    """
+    kind = _format_of(path, fmt)
+    _check_options(language, csv_encoding)
+    check_report(report)
+    if not path.parent.is_dir():
+        raise UsageError(f"cannot write {path}: folder {path.parent} does not exist; create it first")
+    stage = Staging()
+    try:
+        _dispatch(kind, report, path, stage, language, wan_yuan, csv_encoding)
+        return stage.commit()
+    finally:
+        stage.discard()
+
+
+def _format_of(path: Path, fmt: str | None) -> str:
+    """The format asked for, from `fmt` or the file's suffix."""
+    name = (fmt if fmt is not None else path.suffix).lower().lstrip(".")
+    if name not in FORMATS:
+        what = f"format {fmt!r}" if fmt is not None else f"file name {path.name!r}"
+        accepted = ", ".join(f".{f}" for f in FORMATS)
+        raise UsageError(f"cannot write a report with {what}: use one of {accepted}")
+    return name
+
+
+def _check_options(language: str, csv_encoding: str) -> None:
+    """Refuse an unknown language or text encoding before anything is written."""
+    if language not in LANGUAGES:
+        raise UsageError(f"unknown report language {language!r}: use one of {', '.join(LANGUAGES)}")
+    try:
+        "".encode(csv_encoding)
+    except LookupError:
+        raise UsageError(f"unknown CSV encoding {csv_encoding!r}: use utf-8-sig or gb18030") from None
+
+
+def _dispatch(
+    kind: str, report: Report, path: Path, stage: Staging, language: str, wan_yuan: bool, encoding: str
+) -> None:
+    """Hand the report to the writer of its format (XLSX and Parquet import their libraries lazily)."""
+    if kind == "json":
+        stage.file(path).write_bytes(json_bytes(report))
+    elif kind == "csv":
+        write_csv(report, path, stage, language=language, encoding=encoding)
+    elif kind == "xlsx":
+        from ecocomp.reports.xlsx import write_xlsx
+
+        write_xlsx(report, stage.file(path), language=language, wan_yuan=wan_yuan)
+    else:
+        from ecocomp.reports.parquet import write_parquet
+
+        write_parquet(report, path, stage)
