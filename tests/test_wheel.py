@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_public_api import PUBLIC_NAMES
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -66,6 +68,7 @@ def test_installed_wheel_loads_its_tables_outside_the_source_tree(wheel: Path, t
     )
     env = {**os.environ, "PYTHONPATH": str(site), "ECOCOMP_TARIFFS": ""}
     probe = (
+        f"from ecocomp import {', '.join(PUBLIC_NAMES)};"
         "import ecocomp, ecocomp.tariffs.book as b;"
         "book = b.TariffBook.load();"
         "print(ecocomp.__file__); print(b.shipped_tariffs_dir()); print(len(book.tariffs))"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +14,7 @@ from typing import Annotated, ParamSpec, TypeVar
 import typer
 
 from ecocomp.errors import DataError, EcocompError, LedgerIssue, LedgerValidationError, UsageError
+from ecocomp.families.base import Result, Run
 from ecocomp.ledgers.issues import write_issues
 from ecocomp.reports.model import Report, column_totals
 from ecocomp.reports.write import write_report
@@ -118,26 +119,24 @@ def _cell(value: object, kind: str) -> str:
     return str(value)
 
 
-def finish_run(
-    report: Report,
-    output: Path | None,
-    *,
-    warnings: Sequence[str],
-    reconciliation: Mapping[str, int],
-    rejected: int,
-) -> None:
-    """Write the report (or print its summary), say the warnings and the reconciliation of rows,
-    and exit 1 when any row was rejected (the report lists them)."""
+def finish_run(report: Report, output: Path | None, run: Run[Result]) -> None:
+    """Write the report (or print its summary), then `end_run`."""
     if output is None:
         print_summary(report)
     else:
         for path in write_report(report, output):
             err(f"wrote {path}")
-    for warning in warnings:
+    end_run(run)
+
+
+def end_run(run: Run[Result]) -> None:
+    """Say the warnings and the reconciliation of rows, and exit 1 when any row was rejected
+    (the report lists them)."""
+    for warning in run.result.warnings:
         err(f"warning: {warning}")
-    err("rows: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in reconciliation.items()))
-    if rejected:
-        err(f"{rejected} row problem(s); see the rejected rows (剔除记录) in the report")
+    err("rows: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in run.reconciliation.items()))
+    if run.rejected:
+        err(f"{len(run.rejected)} row problem(s); see the rejected rows (剔除记录) in the report")
         raise typer.Exit(EXIT_DATA)
 
 

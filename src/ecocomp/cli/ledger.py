@@ -37,7 +37,7 @@ CHECK_HELP = "Read one ledger, check every row, and report rows read, accepted a
 
 @exits_on_error
 def check(
-    kind: Annotated[str, typer.Argument(help="The ledger kind (listed below).", show_default=False)],
+    kind: Annotated[str, typer.Argument(help="The ledger kind (listed above).", show_default=False)],
     file: Annotated[
         Path, typer.Argument(help="The ledger: .csv, .xlsx or .parquet.", exists=True, dir_okay=False)
     ],

@@ -39,42 +39,17 @@ class _Common(_Section):
     output: OutputOptions = OutputOptions()
 
 
-class SettleConfig(BaseModel):
+class SettleConfig(_Common):
     """What `ecocomp settle CONFIG.toml` reads (see README, "Settlement config"): the common
     keys, and the settings of each family the config names (by family key)."""
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
-    common: _Common
-    families: dict[str, BaseModel]
-
-    @property
-    def year(self) -> int:
-        return self.common.year
-
-    @property
-    def level(self) -> str:
-        return self.common.level
-
-    @property
-    def title(self) -> str:
-        return self.common.title
-
-    @property
-    def tariffs(self) -> tuple[str, ...]:
-        return self.common.tariffs
-
-    @property
-    def skip_invalid(self) -> bool:
-        return self.common.skip_invalid
-
-    @property
-    def output(self) -> OutputOptions:
-        return self.common.output
+    families: dict[str, BaseModel] = Field(default_factory=dict)
 
     def dump(self) -> dict[str, object]:
         """The config as the run info records it: common keys, every family's section (null
         when absent), then the output options."""
-        common = self.common.model_dump(mode="json", by_alias=True)
+        common = self.model_dump(mode="json", by_alias=True, exclude={"families"})
         output = common.pop("output")
         sections = {
             key: (self.families[key].model_dump(mode="json", by_alias=True) if key in self.families else None)
@@ -100,7 +75,8 @@ def load_config(path: Path) -> tuple[SettleConfig, str]:
     if not families:
         names = ", ".join(f"[{key}]" for key in FAMILIES)
         raise ConfigError(str(path), "", f"name at least one of {names}")
-    return SettleConfig(common=common, families=families), hashlib.sha256(raw).hexdigest()
+    config = SettleConfig.model_construct(**dict(common), families=families)
+    return config, hashlib.sha256(raw).hexdigest()
 
 
 def _validated(model: type[BaseModel], data: Any, prefix: str, problems: list[tuple[str, str]]) -> Any:

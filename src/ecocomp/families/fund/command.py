@@ -63,11 +63,4 @@ def fund(
             skip_invalid=skip_invalid,
         )
         record(run.rejected)
-        report = fund_report(run)
-        finish_run(
-            report,
-            output,
-            warnings=run.result.warnings,
-            reconciliation=run.reconciliation,
-            rejected=len(run.rejected),
-        )
+        finish_run(fund_report(run), output, run)

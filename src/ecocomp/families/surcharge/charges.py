@@ -42,18 +42,22 @@ CHUNK = 1 << 20
 
 @dataclass(frozen=True)
 class Instrument:
-    """One of the two surcharges: tariff family, quantity column, output prefix, names."""
+    """One of the two surcharges: tariff family, quantity column, key in code, names, and the
+    prefix of its output columns (part of the export contract: `water_` for the sewage fee)."""
 
     family: str
     quantity: str
     key: str
     zh: str
     unit_zh: str
+    prefix: str
 
 
 INSTRUMENTS = (
-    Instrument("electricity_surcharge", "electricity_kwh", "electricity", "差别电价", "千瓦时"),
-    Instrument("sewage_surcharge", "water_m3", "water", "差别化污水处理费", "立方米"),
+    Instrument(
+        "electricity_surcharge", "electricity_kwh", "electricity", "差别电价", "千瓦时", "electricity"
+    ),
+    Instrument("sewage_surcharge", "water_m3", "sewage", "差别化污水处理费", "立方米", "water"),
 )
 
 

@@ -11,10 +11,10 @@ from typing import Annotated
 import typer
 
 from ecocomp.cli.common import (
-    EXIT_DATA,
     IssuesOutOption,
     SkipInvalidOption,
     TariffsOption,
+    end_run,
     err,
     exits_on_error,
     issues_written_to,
@@ -63,7 +63,7 @@ def surcharge(
     issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
 ) -> None:
-    """Credit-rated electricity and sewage surcharges of every bill (差别电价, 差别化污水处理费; family C)."""
+    """Credit-rated electricity and sewage surcharges of every bill (差别电价, 差别化污水处理费)."""
     book = TariffBook.load(tariffs or [])
     show = sys.stderr.isatty() and (bills.stat().st_size + ratings.stat().st_size) > BIG_INPUT
     with issues_written_to(issues_out) as record, _progress(show) as tick:
@@ -82,12 +82,7 @@ def surcharge(
         f"total {totals.total:,.2f} yuan (electricity {totals.electricity_surcharge:,.2f}, "
         f"water {totals.water_surcharge:,.2f}); {totals.bills:,} bills, {totals.enterprises:,} enterprises"
     )
-    for warning in run.result.warnings:
-        err(f"warning: {warning}")
-    err("rows: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in run.reconciliation.items()))
-    if run.rejected:
-        err(f"{len(run.rejected)} row problem(s); see the rejected rows (剔除记录) in the report")
-        raise typer.Exit(EXIT_DATA)
+    end_run(run)
 
 
 @contextmanager

@@ -43,11 +43,11 @@ def line_batch(
         given = bills.take(pa.array(positions, pa.int64()))
     columns = {name: given.column(name).combine_chunks() for name in given.column_names}
     for instrument in INSTRUMENTS:
-        columns |= _line_columns(instrument.key, charges[instrument.key], history, positions)
+        columns |= _line_columns(instrument.prefix, charges[instrument.key], history, positions)
     return pa.RecordBatch.from_pydict(columns)
 
 
-def _line_columns(key: str, charges: Charges, history: History, positions: Ints) -> dict[str, pa.Array]:
+def _line_columns(prefix: str, charges: Charges, history: History, positions: Ints) -> dict[str, pa.Array]:
     billed = charges.billed[positions]
     rating = np.where(billed, charges.rating[positions], -1)
     category = charges.category[positions]
@@ -58,13 +58,13 @@ def _line_columns(key: str, charges: Charges, history: History, positions: Ints)
     has_rating = rating >= 0
     lines = history.line[np.maximum(rating, 0)] if len(history.line) else np.zeros(len(rating), np.int64)
     return {
-        f"{key}_rating": pa.DictionaryArray.from_arrays(pa.array(colour, pa.int8(), mask=~billed), names),
-        f"{key}_red_repeat": pa.array(category == RED_REPEAT, pa.bool_(), mask=~billed),
-        f"{key}_rating_line": pa.array(lines, pa.int64(), mask=~has_rating),
-        f"{key}_tariff": pa.DictionaryArray.from_arrays(
+        f"{prefix}_rating": pa.DictionaryArray.from_arrays(pa.array(colour, pa.int8(), mask=~billed), names),
+        f"{prefix}_red_repeat": pa.array(category == RED_REPEAT, pa.bool_(), mask=~billed),
+        f"{prefix}_rating_line": pa.array(lines, pa.int64(), mask=~has_rating),
+        f"{prefix}_tariff": pa.DictionaryArray.from_arrays(
             pa.array(np.maximum(tariff, 0), pa.int32(), mask=(tariff < 0) | ~billed), ids
         ),
-        f"{key}_surcharge": decimal_array(charges.fen[positions], 2, billed & (tariff >= 0)),
+        f"{prefix}_surcharge": decimal_array(charges.fen[positions], 2, billed & (tariff >= 0)),
     }
 
 

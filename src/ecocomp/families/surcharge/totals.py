@@ -99,7 +99,7 @@ def summarize(keys: BillKeys, kept: Ints, charges: Mapping[str, Charges], book: 
     size = len(keys.enterprises)
     with ThreadPoolExecutor(max_workers=2) as pool:
         per_rating = {k: pool.submit(_by_code, ent, size, codes[k], fen[k]) for k in fen}
-        e, w = fen["electricity"], fen["water"]
+        e, w = fen["electricity"], fen["sewage"]
         groups = [
             pool.submit(_groups, _pick(group, kept, everything), labels, names, ent, size, e, w)
             for group, labels, names in _groupings(keys, book)
@@ -133,7 +133,7 @@ def _by_enterprise(
     names: pa.Array, matrices: Mapping[str, tuple[Ints, Ints]], bills: int
 ) -> tuple[pa.Table, Totals]:
     count = matrices["electricity"][0].sum(axis=1)  # every bill has one code, billed or not
-    e, w = (matrices[k][1].sum(axis=1) for k in ("electricity", "water"))
+    e, w = (matrices[k][1].sum(axis=1) for k in ("electricity", "sewage"))
     present = np.flatnonzero(count)
     table = pa.table(
         {
@@ -183,9 +183,9 @@ def _counts(group: Int32s, size: int, ent: Ints, enterprises: int) -> tuple[Ints
     return np.bincount(group, minlength=size), np.bincount(pairs // enterprises, minlength=size)
 
 
-def _money(electricity: int, water: int) -> tuple[Decimal, Decimal, Decimal]:
-    """Electricity, water and total in yuan, from fen."""
-    return yuan(electricity), yuan(water), yuan(electricity + water)
+def _money(electricity: int, sewage: int) -> tuple[Decimal, Decimal, Decimal]:
+    """Electricity, sewage fee and total in yuan, from fen."""
+    return yuan(electricity), yuan(sewage), yuan(electricity + sewage)
 
 
 def _by_rating(matrices: Mapping[str, tuple[Ints, Ints]]) -> tuple[RatingTotal, ...]:
@@ -194,7 +194,7 @@ def _by_rating(matrices: Mapping[str, tuple[Ints, Ints]]) -> tuple[RatingTotal, 
         parts[key] = (counts.sum(axis=0), np.count_nonzero(counts, axis=0), sums.sum(axis=0))
     rows = []
     for i, rating in enumerate(RATING_KEYS):
-        (eb, ee, em), (wb, we, wm) = ([int(a[i]) for a in parts[k]] for k in ("electricity", "water"))
+        (eb, ee, em), (wb, we, wm) = ([int(a[i]) for a in parts[k]] for k in ("electricity", "sewage"))
         if eb or wb:
             rows.append(RatingTotal(rating, eb, ee, yuan(em), wb, we, yuan(wm), yuan(em + wm)))
     return tuple(rows)

@@ -55,11 +55,4 @@ def water(
             skip_invalid=skip_invalid,
         )
         record(run.rejected)
-        report = water_report(run)
-        finish_run(
-            report,
-            output,
-            warnings=run.result.warnings,
-            reconciliation=run.reconciliation,
-            rejected=len(run.rejected),
-        )
+        finish_run(water_report(run), output, run)

@@ -12,10 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ecocomp.cli.main import app
+from tests.builders import EX18, EX21, LEDGERS
 
-ROOT = Path(__file__).resolve().parents[1]
-EX18 = ROOT / "examples" / "suzhou-2018"
-EX21 = ROOT / "examples" / "suzhou-2021"
 ENV = {"ECOCOMP_TARIFFS": ""}
 
 # POLICY.md family A, 苏政发〔2019〕2号: 苏南 2000 yuan per t, TP per 100 kg (so 20 000 per t).
@@ -134,9 +132,7 @@ def test_2021_example_with_carbon_excludes_so2(tmp_path: Path) -> None:
 
 def test_bad_ledger_stops_with_exit_1_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "fund.xlsx"
-    code, output = run(
-        str(ROOT / "tests" / "ledgers" / "emissions_bad.csv"), "--year", "2018", "-o", str(out)
-    )
+    code, output = run(str(LEDGERS / "emissions_bad.csv"), "--year", "2018", "-o", str(out))
     assert code == 1
     assert "problem(s) in the ledger" in output and "unknown place '昆仑'" in output
     assert not out.exists() and list(tmp_path.iterdir()) == []
@@ -195,7 +191,7 @@ def test_a_year_with_no_rows_excludes_every_row_and_warns(tmp_path: Path) -> Non
 
 def test_issues_out_gets_every_problem_when_a_strict_run_stops(tmp_path: Path) -> None:
     issues = tmp_path / "problems.csv"
-    bad = str(ROOT / "tests" / "ledgers" / "emissions_bad.csv")
+    bad = str(LEDGERS / "emissions_bad.csv")
     code, output = run(bad, "--year", "2018", "--issues-out", str(issues), "-o", str(tmp_path / "fund.json"))
     assert code == 1 and not (tmp_path / "fund.json").exists()
     assert f"wrote 11 problem(s) to {issues}" in output

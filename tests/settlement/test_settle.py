@@ -1,4 +1,8 @@
-"""`ecocomp settle`: the main job on the shipped example, end to end, in every format."""
+"""`ecocomp settle`: the main job on the shipped example, end to end, in every format.
+
+The example is settled once per session and its report written once per format (conftest.py);
+the tests that change the inputs or the config run their own settlement.
+"""
 
 from __future__ import annotations
 
@@ -16,37 +20,18 @@ from typer.testing import CliRunner
 
 from ecocomp.cli.main import app
 from ecocomp.examples import examples_dir
-from ecocomp.reports.model import column_totals
+from ecocomp.reports.model import Report, column_totals
 from ecocomp.reports.schema import schema_text, shipped_schema
-from ecocomp.settlement.report import settlement_report
-from ecocomp.settlement.run import run_settlement
+from ecocomp.settlement.run import Settlement
 from ecocomp.settlement.schemas import example_reports, report_schemas, schema_names
 
+from .example import ENV, serving, settle
 from .libreoffice import recalculated_sheets, soffice
 
-ENV = {"ECOCOMP_TARIFFS": ""}
 EXAMPLE = examples_dir() / "suzhou-2018"
 
 
-def settle(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["settle", *args], env=ENV)
-    return result.exit_code, result.output
-
-
-@pytest.fixture(scope="module")
-def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("xlsx") / "settlement.xlsx"
-    code, output = settle("--example", "suzhou-2018", "-o", str(out))
-    assert code == 0, output
-    return out
-
-
-@pytest.fixture(scope="module")
-def report():  # type: ignore[no-untyped-def]
-    return settlement_report(run_settlement(EXAMPLE / "settle.toml"))
-
-
-def test_workbook_sheets_and_cached_totals(workbook: Path, report) -> None:  # type: ignore[no-untyped-def]
+def test_workbook_sheets_and_cached_totals(workbook: Path, report: Report) -> None:
     book = openpyxl.load_workbook(workbook, data_only=True)
     assert book.sheetnames[:3] == ["汇总", "汇总图", "统筹资金汇总"]
     assert {"剔除记录", "费率表", "运行信息"} <= set(book.sheetnames)
@@ -106,10 +91,14 @@ def run_json(tmp_path: Path, name: str, *args: str) -> dict:  # type: ignore[typ
     return json.loads(out.read_text("utf-8"))  # type: ignore[no-any-return]
 
 
-def test_summary_columns_equal_the_family_commands_totals(tmp_path: Path) -> None:
+def read_json(path: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads(path.read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+def test_summary_columns_equal_the_family_commands_totals(tmp_path: Path, exports: dict[str, Path]) -> None:
     names = ("emissions", "indicators", "sections", "monitoring", "section_shares", "bills", "ratings")
     ex = {name: str(EXAMPLE / f"{name}.csv") for name in names}
-    settled = run_json(tmp_path, "s", "settle", "--example", "suzhou-2018")["totals"]["summary"]
+    settled = read_json(exports["json"])["totals"]["summary"]
     f = run_json(tmp_path, "f", "fund", ex["emissions"], "--year", "2018", "--indicators", ex["indicators"])
     w = run_json(tmp_path, "w", "water", ex["sections"], ex["monitoring"], "--shares", ex["section_shares"],
                  "--from", "2018-01", "--to", "2018-12")  # fmt: skip
@@ -131,45 +120,42 @@ def test_summary_columns_equal_the_family_commands_totals(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "parquet"])
-def test_exports_are_deterministic(tmp_path: Path, fmt: str) -> None:
-    first, second = tmp_path / "a", tmp_path / "b"
-    for folder in (first, second):
-        folder.mkdir()
-        code, output = settle("--example", "suzhou-2018", "-o", str(folder / f"settlement.{fmt}"))
-        assert code == 0, output
+def test_exports_are_deterministic(
+    exports: dict[str, Path], exports_again: dict[str, Path], fmt: str
+) -> None:
+    """Two settlements of the example, each computed on its own, write the same bytes."""
+    first, second = exports[fmt].parent, exports_again[fmt].parent
     names = sorted(p.name for p in first.iterdir())
     assert names == sorted(p.name for p in second.iterdir()) and len(names) >= (1 if fmt == "json" else 5)
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
-def test_csv_and_parquet_read_back(tmp_path: Path) -> None:
-    assert settle("--example", "suzhou-2018", "-o", str(tmp_path / "s.json"))[0] == 0
-    assert settle("--example", "suzhou-2018", "-o", str(tmp_path / "s.parquet"))[0] == 0
-    assert settle("--example", "suzhou-2018", "-o", str(tmp_path / "s.csv"), "--language", "en")[0] == 0
-    data = json.loads((tmp_path / "s.json").read_text("utf-8"))
+def test_csv_and_parquet_read_back(exports: dict[str, Path]) -> None:
+    data = read_json(exports["json"])
     nets = {r["district_code"]: r["water_net"] for r in data["summary"]}
-    table = pq.read_table(tmp_path / "s.parquet")
+    table = pq.read_table(exports["parquet"])
     assert str(table.schema.field("water_net").type).startswith("decimal128")
     codes, values = table.column("district_code").to_pylist(), table.column("water_net").to_pylist()
     got = {c: (None if v is None else format(v, "f")) for c, v in zip(codes, values, strict=True)}
     assert got == nets
-    raw = (tmp_path / "s.csv").read_bytes()
+    english = exports["csv-en"]
+    raw = english.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    assert (tmp_path / "s.manifest.json").exists() and (tmp_path / "s.fund_lines.csv").exists()
+    assert (english.parent / "settlement.manifest.json").exists()
+    assert (english.parent / "settlement.fund_lines.csv").exists()
 
 
-def test_json_output_validates_against_the_shipped_schema(tmp_path: Path) -> None:
-    assert settle("--example", "suzhou-2018", "-o", str(tmp_path / "s.json"))[0] == 0
-    document = json.loads((tmp_path / "s.json").read_text("utf-8"))
+def test_json_output_validates_against_the_shipped_schema(exports: dict[str, Path]) -> None:
+    document = read_json(exports["json"])
     jsonschema.validate(document, shipped_schema("settlement"))
     document["summary"][0]["fund"] = 12.5  # a JSON number where a decimal string belongs
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, shipped_schema("settlement"))
 
 
-def test_shipped_schemas_are_up_to_date() -> None:
-    schemas = report_schemas(example_reports())
+def test_shipped_schemas_are_up_to_date(settlement: Settlement) -> None:
+    schemas = report_schemas(example_reports(settlement))
     assert tuple(schemas) == schema_names() == ("settlement", "fund", "water")
     for name in schema_names():
         assert schema_text(schemas[name]) == schema_text(shipped_schema(name)), (
@@ -195,7 +181,9 @@ def test_text_from_an_input_that_looks_like_a_formula_stays_text(tmp_path: Path)
     assert len(cells) >= 3 and all(c.data_type == "s" for c in cells)
 
 
-def test_a_failure_half_way_leaves_no_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_half_way_leaves_no_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settlement: Settlement
+) -> None:
     import ecocomp.reports.xlsx as xlsx
 
     calls = {"n": 0}
@@ -208,13 +196,14 @@ def test_a_failure_half_way_leaves_no_output(tmp_path: Path, monkeypatch: pytest
         return original(*args, **kwargs)
 
     monkeypatch.setattr(xlsx, "_write_sheet", failing)
-    code, output = settle("--example", "suzhou-2018", "-o", str(tmp_path / "s.xlsx"))
+    with serving(settlement):
+        code, output = settle("--example", "suzhou-2018", "-o", str(tmp_path / "s.xlsx"))
     assert code == 1 and "No space left on device" in output
     assert list(tmp_path.iterdir()) == []
 
 
-def test_settlement_charges_the_bills_of_its_year_only(tmp_path: Path) -> None:
-    data = run_json(tmp_path, "s", "settle", "--example", "suzhou-2018")
+def test_settlement_charges_the_bills_of_its_year_only(exports: dict[str, Path]) -> None:
+    data = read_json(exports["json"])
     counts = data["manifest"]["families"]["surcharge"]["reconciliation"]
     months = {r["month"] for r in data["surcharge_by_month"]}
     assert months == {f"2018-{m:02d}" for m in range(1, 13)}

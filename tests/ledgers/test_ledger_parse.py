@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -15,17 +13,7 @@ from ecocomp.ledgers.dates import parse_date, parse_month
 from ecocomp.ledgers.ledger import read_ledger
 from ecocomp.ledgers.parse import clean, parse_decimal, parse_share
 from ecocomp.places import Places
-from ecocomp.tariffs.models import PlacesTable
-
-LEDGERS = Path(__file__).parent / "ledgers"
-ROOT = Path(__file__).parents[1]
-
-
-@pytest.fixture(scope="module")
-def places() -> Places:
-    with (ROOT / "tariffs/places/jiangsu-places.toml").open("rb") as handle:
-        return Places.from_table(PlacesTable.model_validate(tomllib.load(handle, parse_float=Decimal)))
-
+from tests.builders import LEDGERS
 
 # (kind, file) -> every issue expected, as (line, column, code); nothing else may be reported.
 EXPECTED = {

@@ -80,12 +80,25 @@ def test_diff_of_a_table_with_itself_has_no_differences() -> None:
     assert "0 difference(s)" in out
 
 
+def flat(text: str) -> str:
+    """The text without whitespace or box lines, so that a message wrapped in a box still matches."""
+    return "".join(text.replace("│", " ").split())
+
+
 @pytest.mark.parametrize(
-    "args", [["tariffs", "nonsense"], ["--no-such-option"], ["tariffs", "diff", "only-one"]]
+    ("args", "usage", "message"),
+    [
+        (["tariffs", "nonsense"], "Usage: ecocomp tariffs [OPTIONS] COMMAND", "No such command 'nonsense'."),
+        (["--no-such-option"], "Usage: ecocomp [OPTIONS] COMMAND", "No such option: --no-such-option"),
+        (["tariffs", "diff", "only-one"], "Usage: ecocomp tariffs diff [OPTIONS]", "Missing argument 'B'."),
+    ],
+    ids=["unknown-command", "unknown-option", "missing-argument"],
 )
-def test_bad_usage_exits_2(args: list[str]) -> None:
-    code, _ = invoke(*args)
+def test_bad_usage_exits_2(args: list[str], usage: str, message: str) -> None:
+    code, out = invoke(*args)
     assert code == 2
+    assert out.startswith(usage) and flat(message) in flat(out)
+    assert "Traceback" not in out
 
 
 def test_python_dash_m_runs_the_cli() -> None:

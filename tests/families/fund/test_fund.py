@@ -16,9 +16,9 @@ from ecocomp.families.fund.tables import FundTable
 from ecocomp.ledgers.ledger import read_ledger
 from ecocomp.tariffs.book import TariffBook
 
-from . import fund_frames as ff
+from . import frames as ff
 
-DATA = Path(__file__).parent / "data" / "fund"
+DATA = Path(__file__).parent / "data"
 KUNSHAN, XUZHOU, LIANYUNGANG = "320583", "320300", "320700"
 ALL_MET_2018 = ["air_good_days", "pm25", "water_class_iii", "water_function_zone"]
 ALL_MET_2021 = ["air_good_days", "pm25", "water_class_iii", "drinking_water", "co2_intensity_decline"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -12,10 +13,10 @@ from typer.testing import CliRunner
 from ecocomp.cli.main import app
 from ecocomp.errors import TariffLookupError, UnknownPlaceError, UsageError
 from ecocomp.tariffs.book import TariffBook
+from tests.builders import REPO, edited_table
 
-SHIPPED_FUND_2018 = (
-    Path(__file__).resolve().parents[1] / "tariffs" / "pollutant_fund" / "jiangsu-fund-2018.toml"
-)
+FUND_2018 = "pollutant_fund/jiangsu-fund-2018.toml"
+SHIPPED_FUND_2018 = REPO / "tariffs" / FUND_2018
 
 
 @pytest.mark.parametrize(
@@ -87,14 +88,13 @@ def test_lookup_errors_for_unknown_places_and_ids(book: TariffBook) -> None:
 
 
 def _user_copy_of_fund_2018(folder: Path, rate: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    text = SHIPPED_FUND_2018.read_text("utf-8")
-    text = text.replace('id = "jiangsu-fund-2018"', 'id = "my-fund-2018"')
-    text = text.replace("[rates.south]\nvalue = 2000", f"[rates.south]\nvalue = {rate}")
-    assert f"value = {rate}" in text
-    target = folder / "my-fund-2018.toml"
-    target.write_text(text, "utf-8")
-    return target
+    return edited_table(
+        folder,
+        FUND_2018,
+        ('id = "jiangsu-fund-2018"', 'id = "my-fund-2018"'),
+        ("[rates.south]\nvalue = 2000", f"[rates.south]\nvalue = {rate}"),
+        as_name="my-fund-2018.toml",
+    )
 
 
 def test_user_table_for_the_same_slot_replaces_the_shipped_one(tmp_path: Path) -> None:
@@ -112,6 +112,18 @@ def test_user_folder_from_the_environment(tmp_path: Path) -> None:
     _user_copy_of_fund_2018(tmp_path, "2100")
     book = TariffBook.load(env={"ECOCOMP_TARIFFS": str(tmp_path)})
     assert book.in_force("pollutant_fund", "江苏省", year=2018).id == "my-fund-2018"
+
+
+def test_user_folder_from_the_shell_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """tests/conftest.py clears $ECOCOMP_TARIFFS for every test; a test that sets it gets it."""
+    assert "ECOCOMP_TARIFFS" not in os.environ
+    _user_copy_of_fund_2018(tmp_path, "2100")
+    monkeypatch.setenv("ECOCOMP_TARIFFS", str(tmp_path))
+    assert TariffBook.load().in_force("pollutant_fund", "江苏省", year=2018).id == "my-fund-2018"
+    result = CliRunner().invoke(app, ["tariffs", "show", "my-fund-2018"])
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if "rates.south" in line)
+    assert "2100" in row and "CNY/billing_unit" in row
 
 
 def test_cli_list_says_what_a_user_table_replaced(tmp_path: Path) -> None:

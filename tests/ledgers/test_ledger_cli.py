@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from ecocomp.cli.main import app
+from tests.builders import LEDGERS
 
-LEDGERS = Path(__file__).parent / "ledgers"
 runner = CliRunner()
 
 
@@ -63,16 +63,39 @@ def test_issues_out_xlsx_keeps_formula_like_values_as_text(tmp_path: Path) -> No
     assert sheet["A2"].data_type == "s"
 
 
+def flat(text: str) -> str:
+    """The text without whitespace or box lines, so that a message wrapped in a box still matches."""
+    return "".join(text.replace("│", " ").split())
+
+
 @pytest.mark.parametrize(
-    "args",
+    ("args", "message"),
     [
-        ["ledger", "check", "nonsense", str(LEDGERS / "carbon_good.csv")],
-        ["ledger", "check", "carbon", str(LEDGERS / "no-such-file.csv")],
-        ["ledger", "check", "carbon", str(LEDGERS / "carbon_good.csv"), "--issues-out", "x.txt"],
+        (
+            ["nonsense", str(LEDGERS / "carbon_good.csv")],
+            "ecocomp: usage error: unknown ledger kind 'nonsense'; use one of: emissions, indicators, "
+            "carbon, sections, section_shares, monitoring, ratings, bills",
+        ),
+        (
+            ["carbon", str(LEDGERS / "no-such-file.csv")],
+            "Invalid value for 'file': file '" + str(LEDGERS / "no-such-file.csv") + "' does not exist.",
+        ),
+        (
+            ["carbon", str(LEDGERS / "carbon_good.csv"), "--issues-out", "x.txt"],
+            "ecocomp: usage error: --issues-out x.txt: give a file ending in .csv or .xlsx",
+        ),
     ],
+    ids=["unknown-kind", "missing-file", "issues-out-suffix"],
 )
-def test_bad_usage_exits_2(args: list[str]) -> None:
-    assert runner.invoke(app, args).exit_code == 2
+def test_bad_usage_exits_2(
+    args: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["ledger", "check", *args])
+    assert result.exit_code == 2
+    assert flat(message) in flat(result.output)
+    assert "rows read" not in result.output and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []  # no issues file, nothing else
 
 
 def test_structure_error_exits_1_with_expected_columns() -> None:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from typer.testing import CliRunner
 
 from ecocomp.cli.main import app
 from ecocomp.errors import Finding, TariffCheckError
 from ecocomp.tariffs.book import TariffBook
+from tests.builders import TESTS
 
-BAD_TARIFFS = Path(__file__).parent / "tariffs_bad"
+BAD_TARIFFS = TESTS / "tariffs_bad"
 
-CASE = str(Path(__file__).parent / "tariffs_bad")
+CASE = str(BAD_TARIFFS)
 
 EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
     "unknown_key": [
