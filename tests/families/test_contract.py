@@ -16,7 +16,7 @@ from ecocomp.settlement.run import Settlement, run_settlement
 from tests.families.conftest import contract_config
 from tests.families.flatfee.family import FLATFEE
 
-SHIPPED = ("fund", "water", "surcharge")
+SHIPPED = tuple(FAMILIES)  # at import: the families ecocomp ships
 KEYS = (*SHIPPED, FLATFEE.key)
 
 
