@@ -14,7 +14,7 @@ from ecocomp.cli.common import EXIT_DATA, TariffsOption, err, exits_on_error
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.diff import describe, diff_tariffs
 from ecocomp.tariffs.files import Tariff
-from ecocomp.tariffs.models import Value
+from ecocomp.tariffs.models import Rule, Value
 
 tariffs_app = typer.Typer(
     help="The tariff tables (rates, dates, thresholds) ecocomp computes with: list, show, check, diff.",
@@ -95,6 +95,8 @@ def show_table(
     for key, leaf in t.values().items():
         if isinstance(leaf, Value):
             table.add_row(key, str(leaf.value), leaf.unit, leaf.evidence, leaf.note)
+        elif isinstance(leaf, Rule):
+            table.add_row(key, describe(leaf.value), "", leaf.evidence, leaf.note)
         else:
             table.add_row(key, describe(leaf), "", "", "")
     console.print(table)

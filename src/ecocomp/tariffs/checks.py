@@ -62,6 +62,17 @@ def _table_findings(tariff: Tariff, places: Places | None) -> list[Finding]:
                 f'{tariff.header.status!r}; set status = "provisional"',
             )
         )
+    rules = [k for k in tariff.uncertain_rules() if k not in provisional]
+    if rules and tariff.header.status != "provisional":
+        findings.append(
+            Finding(
+                tariff.display,
+                f"{rules[0]}.evidence",
+                "status",
+                f"{len(rules)} rule(s) are only inferred or provisional ({', '.join(rules)}) but "
+                f'tariff.status is {tariff.header.status!r}; set status = "provisional"',
+            )
+        )
     return findings
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecocomp.tariffs.files import Tariff
-from ecocomp.tariffs.models import Value
+from ecocomp.tariffs.models import Rule, Value
 
 __all__ = ["Change", "describe", "diff_tariffs"]
 
@@ -41,6 +41,8 @@ def describe(leaf: Any) -> str:
         return "-"
     if isinstance(leaf, Value):
         return f"{leaf.value} {leaf.unit} ({leaf.evidence})"
+    if isinstance(leaf, Rule):
+        return f"{describe(leaf.value)} ({leaf.evidence})"
     if isinstance(leaf, tuple | list):
         return ", ".join(str(x) for x in leaf) or "(none)"
     return str(leaf)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from ecocomp.errors import Finding
 from ecocomp.tariffs import catalogue
-from ecocomp.tariffs.models import Header, TariffTable, Value
+from ecocomp.tariffs.models import Header, Rule, TariffTable, Value
 
 __all__ = ["Tariff", "flatten", "provisional_warnings", "read_folder", "read_tariff"]
 
@@ -86,12 +86,22 @@ class Tariff:
         return f"{self.start.isoformat()} to {end}"
 
     def values(self) -> dict[str, Any]:
-        """Every leaf of the table by key path (a `Value` stays whole), header excluded."""
+        """Every leaf of the table by key path (a `Value` or a `Rule` stays whole), header excluded."""
         return {k: v for k, v in flatten(self.model).items() if not k.startswith("tariff.")}
 
     def provisional_values(self) -> list[str]:
-        """Key paths of the values tagged provisional."""
-        return [k for k, v in self.values().items() if isinstance(v, Value) and v.evidence == "provisional"]
+        """Key paths of the values and rules tagged provisional."""
+        return [
+            k for k, v in self.values().items() if isinstance(v, Value | Rule) and v.evidence == "provisional"
+        ]
+
+    def uncertain_rules(self) -> list[str]:
+        """Key paths of the rules tagged provisional or inferred: a settled table holds none."""
+        return [
+            k
+            for k, v in self.values().items()
+            if isinstance(v, Rule) and v.evidence in ("provisional", "inferred")
+        ]
 
 
 def provisional_warnings(tariffs: Iterable[Tariff]) -> tuple[str, ...]:
@@ -109,7 +119,7 @@ def flatten(node: object, prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, child in _children(node):
         path = f"{prefix}[{key}]" if isinstance(key, int) else (f"{prefix}.{key}" if prefix else key)
-        if isinstance(child, Value) or not isinstance(child, BaseModel | dict | tuple | list):
+        if isinstance(child, Value | Rule) or not isinstance(child, BaseModel | dict | tuple | list):
             out[path] = child
         else:
             out.update(flatten(child, path))
@@ -183,6 +193,8 @@ def _finding_from_error(display: str, error: Any) -> Finding:
         message = "must not be empty"
     elif kind == "extra_forbidden":
         message = "unknown key (not part of this family's format; check its spelling)"
+    elif kind == "model_type" and "Rule" in str(error.get("ctx", {}).get("class_name", "")):
+        message = 'a legal rule needs its evidence: write { value = …, evidence = "verified", note = "…" }'
     else:
         message = error["msg"]
     return Finding(display, key, kind, message)

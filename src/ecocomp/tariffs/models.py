@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -43,6 +43,7 @@ __all__ = [
     "Place",
     "PlacesTable",
     "PollutantKey",
+    "Rule",
     "TariffTable",
     "Value",
     "one_of",
@@ -136,6 +137,30 @@ class Value(Model):
             raise PydanticCustomError(
                 "missing_note",
                 "an {evidence} value needs a note saying why",
+                {"evidence": self.evidence},
+            )
+        return self
+
+
+T = TypeVar("T")
+
+
+class Rule(Model, Generic[T]):
+    """One legal parameter of a tariff that is not a figure (a pollutant's scope or billing unit,
+    a task list, a direction or rating rule, a factor list), with its evidence tag:
+    `{ value = "taihu", evidence = "verified", note = "…" }`. Every reading the texts leave
+    open is such a rule, so a table says which reading it takes and how sure that is."""
+
+    value: T
+    evidence: Literal["verified", "translated", "inferred", "provisional"]
+    note: StrictStr = ""
+
+    @model_validator(mode="after")
+    def _uncertain_needs_note(self) -> Rule[T]:
+        if self.evidence in ("inferred", "provisional") and not self.note.strip():
+            raise PydanticCustomError(
+                "missing_note",
+                "an {evidence} rule needs a note saying why",
                 {"evidence": self.evidence},
             )
         return self

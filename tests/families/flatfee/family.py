@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from pydantic import BaseModel, ConfigDict
@@ -30,7 +30,7 @@ from ecocomp.reports.model import Report, Table
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.catalogue import TableCheck, TariffFamily
 from ecocomp.tariffs.files import Tariff
-from ecocomp.tariffs.models import TariffTable, Value
+from ecocomp.tariffs.models import Rule, TariffTable, Value
 
 TARIFFS = Path(__file__).parent / "tariffs"
 DATA = Path(__file__).parent / "data"
@@ -38,6 +38,7 @@ DATA = Path(__file__).parent / "data"
 
 class FlatFeeTable(TariffTable):
     rate: Value
+    basis: Rule[Literal["delivered", "sold"]]  # a legal reading, tagged like every rule
 
 
 DELIVERIES = Kind(

@@ -85,3 +85,25 @@ def test_settlement_json_schema_has_its_tables(flatfee: FlatFeeFamily, tmp_path:
     document = json.loads(out.read_text("utf-8"))
     jsonschema.validate(document, settlement)
     assert [r["amount"] for r in document["flatfee_summary"]] == ["12506.25", "2500.05", "37.50"]
+
+
+def test_every_legal_rule_carries_its_evidence(flatfee: FlatFeeFamily, tmp_path: Path) -> None:
+    table = (TARIFFS / "flat_fee" / "jiangsu-flat-2018.toml").read_text("utf-8")
+    folder = tmp_path / "flat_fee"
+    folder.mkdir()
+    untagged = table.replace('basis = { value = "delivered", evidence = "verified" }', 'basis = "delivered"')
+    (folder / "t.toml").write_text(untagged, "utf-8")
+    code, out = ecocomp("tariffs", "check", str(tmp_path))
+    assert code == 1 and "t.toml: basis: a legal rule needs its evidence: write { value = …" in out
+    inferred = 'basis = { value = "delivered", evidence = "inferred", note = "read from practice" }'
+    (folder / "t.toml").write_text(
+        table.replace('basis = { value = "delivered", evidence = "verified" }', inferred)
+    )
+    code, out = ecocomp("tariffs", "check", str(tmp_path))
+    assert code == 1
+    assert (
+        "t.toml: basis.evidence: 1 rule(s) are only inferred or provisional (basis) but tariff.status" in out
+    )
+    assert (
+        ecocomp("tariffs", "show", "jiangsu-flat-2018", "--tariffs", str(TARIFFS))[1].count("delivered") == 1
+    )
