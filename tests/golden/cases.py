@@ -70,7 +70,19 @@ def _section_totals(lines: list[Json]) -> dict[str, str]:
     return {k: str(v) for k, v in sorted(sums.items())}
 
 
-FUND_KEYS = ("payer_code", "payer", "region", "fund", "return_ratio", "return_amount", "net")
+FUND_KEYS = (
+    "payer_code",
+    "payer",
+    "region",
+    "basic_fund",
+    "coefficient",
+    "fund",
+    "return_ratio",
+    "return_amount",
+    "reward_ratio",
+    "reward_amount",
+    "net",
+)
 WATER_KEYS = ("district_code", "district", "paid", "received", "net")
 SURCHARGE_KEYS = ("electricity_surcharge", "water_surcharge", "total")
 #: Bill lines pinned one by one: January 2018 (trial rule, monthly rating), a black bill, and

@@ -127,6 +127,15 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
             "which 苏委发〔2017〕13号 requires",
         ),
     ],
+    "taihu_tn_factor": [
+        (
+            "suzhou-water-2021.toml",
+            "factors.taihu.value",
+            "taihu_factors",
+            "Taihu sections do not assess TN, which 苏委发〔2017〕13号 requires as a compensation factor "
+            "from 2021-05-01",
+        ),
+    ],
     "toml_syntax": [
         (
             "suzhou-fund-2018.toml",

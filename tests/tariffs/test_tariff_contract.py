@@ -32,7 +32,8 @@ REQUIRED = [
     ("electricity_surcharge", "江苏省", "2019-01-01 to open", None),
     ("sewage_surcharge", "江苏省", "2016-02-15 to open", None),
     ("sewage_surcharge", "南京市", "2017-01-01 to open", None),
-    ("credit_score_bands", "江苏省", "2019-01-01 to open", None),
+    ("credit_score_bands", "江苏省", "2019-01-01 to 2019-12-31", None),
+    ("credit_score_bands", "江苏省", "2020-01-01 to open", None),
 ]
 
 
@@ -117,7 +118,7 @@ def test_fund_rates_per_version_match_policy(book: TariffBook) -> None:
 def test_fund_tp_is_billed_per_100kg_in_every_version(book: TariffBook) -> None:
     for t in book.tariffs:
         if t.family == "pollutant_fund":
-            assert t.model.pollutants["TP"].billing_unit == "100kg", t.id  # type: ignore[union-attr]
+            assert t.model.pollutants["TP"].billing_unit.value == "100kg", t.id  # type: ignore[union-attr]
 
 
 def test_gb3838_limits_match_the_standard(book: TariffBook) -> None:

@@ -73,6 +73,32 @@ def table_for(book: TariffBook, family: str, district: str, month: date) -> Tari
         place = book.places.get(place.parent)
 
 
+def period_of(steps: Iterable[object], day: date) -> date:
+    """The first day of the rating period `day` falls in: the calendar year or half-year of the
+    last step whose since is on or before the day (the first step before any), never before since."""
+    listed = list(steps)
+    step = listed[0]
+    for candidate in listed:
+        if candidate.since <= day:  # type: ignore[attr-defined]
+            step = candidate
+    first_month = 1 if step.period == "year" or day.month <= 6 else 7  # type: ignore[attr-defined]
+    start = date(day.year, first_month, 1)
+    if step.since <= day:  # type: ignore[attr-defined]
+        start = max(start, step.since)  # type: ignore[attr-defined]
+    return start
+
+
+def red_twice(ratings: list[Rated], index: int, steps: Iterable[object]) -> bool:
+    """Red, and the unbroken run of red ratings ending here began in an earlier rating period."""
+    if ratings[index].colour != "red":
+        return False
+    first = index
+    while first > 0 and ratings[first - 1].colour == "red":
+        first -= 1
+    listed = list(steps)
+    return period_of(listed, ratings[first].start) < period_of(listed, ratings[index].start)
+
+
 def lookup_day(rule: str, month: date) -> date:
     if rule == "in_force_in_month":
         return month
@@ -95,17 +121,22 @@ def surcharge(
     if tariff is None:
         return "error", None
     model = tariff.model
-    day = lookup_day(model.rating_rule, month)  # type: ignore[union-attr]
+    day = lookup_day(model.rating_rule.value, month)  # type: ignore[union-attr]
     ratings = history.get(str(bill["enterprise"]), [])
     covering = [i for i, r in enumerate(ratings) if r.start <= day and (r.end is None or day <= r.end)]
     if not covering:
-        if model.unrated == "error":  # type: ignore[union-attr]
+        option = model.unrated.value  # type: ignore[union-attr]
+        if option == "error":
             return "error", None
-        return "unrated", Decimal("0.00")
+        if option == "no_surcharge":
+            return "unrated", Decimal("0.00")
+        rate = model.rates[option[len("as:") :]].value  # type: ignore[union-attr]
+        rounding = Rounding(tariff.header.rounding.quantum, tariff.header.rounding.mode)
+        return "unrated", rounding.apply(Decimal(str(quantity)) * rate)
     index = max(covering, key=lambda i: ratings[i].start)
     colour = ratings[index].colour
     charged = colour
-    if colour == "red" and index > 0 and ratings[index - 1].colour == "red" and model.red_repeat_as_black:  # type: ignore[union-attr]
+    if model.red_repeat_as_black.value and red_twice(ratings, index, model.rating_periods.value):  # type: ignore[union-attr]
         charged = "black"
     rate = model.rates[charged].value  # type: ignore[union-attr]
     rounding = Rounding(tariff.header.rounding.quantum, tariff.header.rounding.mode)

@@ -64,12 +64,17 @@ def test_json_figures_follow_from_the_policy_by_hand(tmp_path: Path) -> None:
     for payer in data["summary"]:
         lines = [Decimal(x["amount"]) for x in data["lines"] if x["payer_code"] == payer["payer_code"]]
         assert Decimal(payer["fund"]) == sum(lines, Decimal(0))
-        met = [m for m in payer["met"].split("、") if m]
-        assert Decimal(payer["return_ratio"]) == sum((REWARD_2018[m] for m in met), Decimal(0))
-        assert Decimal(payer["return_amount"]) == (
-            Decimal(payer["fund"]) * Decimal(payer["return_ratio"])
-        ).quantize(Decimal("0.01"))
-        assert Decimal(payer["net"]) + Decimal(payer["return_amount"]) == Decimal(payer["fund"])
+        met = [m for m in payer["indicators_met"].split("、") if m]
+        assert Decimal(payer["reward_ratio"]) == sum((REWARD_2018[m] for m in met), Decimal(0))
+        # 158号 return, continued (provisional): 40 % less 5 points per missed task of 7
+        missed = [m for m in payer["tasks_missed"].split("、") if m]
+        assert len(missed) + len(payer["tasks_met"].split("、")) == 7
+        assert Decimal(payer["return_ratio"]) == Decimal("0.40") - Decimal("0.05") * len(missed)
+        for ratio, amount in (("return_ratio", "return_amount"), ("reward_ratio", "reward_amount")):
+            exact = Decimal(payer["fund"]) * Decimal(payer[ratio])
+            assert Decimal(payer[amount]) == exact.quantize(Decimal("0.01"))
+        paid_back = Decimal(payer["return_amount"]) + Decimal(payer["reward_amount"])
+        assert Decimal(payer["net"]) + paid_back == Decimal(payer["fund"])
     manifest = data["manifest"]
     assert manifest["reconciliation"] == {
         "emissions_rows_read": 35,
@@ -123,9 +128,14 @@ def test_2021_example_with_carbon_excludes_so2(tmp_path: Path) -> None:
     }
     assert {x["payer"] for x in data["excluded"]} == {"苏州市", "常熟市", "张家港市", "昆山市", "太仓市"}
     kunshan_cod = next(x for x in data["lines"] if x["payer"] == "昆山市" and x["pollutant"] == "COD")
-    # 15 320.9 t x 5000 yuan x 0.4427 / 0.6215 (example carbon ledger), rounded to the fen
-    exact = Decimal("15320.9") * 5000 * Decimal("0.4427") / Decimal("0.6215")
-    assert Decimal(kunshan_cod["amount"]) == exact.quantize(Decimal("0.01"))
+    assert Decimal(kunshan_cod["amount"]) == Decimal("76604500.00")  # 15 320.9 t x 5000 yuan: no k per line
+    kunshan = next(p for p in data["summary"] if p["payer"] == "昆山市")
+    lines = [Decimal(x["amount"]) for x in data["lines"] if x["payer"] == "昆山市"]
+    assert Decimal(kunshan["basic_fund"]) == sum(lines, Decimal(0))
+    # fund = basic fund x 0.4427 / 0.6215 (example carbon ledger), rounded once to the fen
+    exact = Decimal(kunshan["basic_fund"]) * Decimal("0.4427") / Decimal("0.6215")
+    assert Decimal(kunshan["fund"]) == exact.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    assert kunshan["return_amount"] == "0.00"  # no reduction-task return from 2021
     tp = next(x for x in data["lines"] if x["payer"] == "昆山市" and x["pollutant"] == "TP")
     assert tp["unit"] == "kg" and tp["billing_unit"] == "100kg"
 

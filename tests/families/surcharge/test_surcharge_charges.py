@@ -45,7 +45,11 @@ def test_a_month_before_any_table_is_rejected(book: TariffBook) -> None:
 def test_a_table_may_say_unrated_pays_nothing(tmp_path: Path) -> None:
     book = user_tables(
         tmp_path,
-        ("sewage_surcharge/jiangsu-sewage-2016.toml", 'unrated = "error"', 'unrated = "no_surcharge"'),
+        (
+            "sewage_surcharge/jiangsu-sewage-2016.toml",
+            'unrated = { value = "error"',
+            'unrated = { value = "no_surcharge"',
+        ),
     )
     result = compute_surcharge(
         bills([("无名", KUNSHAN, "2018-01", None, "100")]),

@@ -54,7 +54,11 @@ def test_conflicting_flows_are_a_problem(book: TariffBook) -> None:
 def _with_rule(tmp_path: Path, rule: str) -> TariffBook:
     return user_tables(
         tmp_path,
-        ("water_compensation/jiangsu-water-2017.toml", 'missing_data = "error"', f'missing_data = "{rule}"'),
+        (
+            "water_compensation/jiangsu-water-2017.toml",
+            'missing_data = { value = "error"',
+            f'missing_data = {{ value = "{rule}"',
+        ),
     )
 
 

@@ -101,7 +101,8 @@ def test_shares_conservation_balance_and_order(
             if (s.section, s.month, s.factor) == (line.section, line.month, line.factor)
         ]
         assert sum(parts, Decimal(0)) == (line.amount if line.direction != "none" else 0)
-    assert result.kept == 0 and sum((d.net for d in result.districts), Decimal(0)) == -result.kept
+    assert result.paid == result.received + result.kept and result.province is None and result.kept == 0
+    assert sum((d.net for d in result.districts), Decimal(0)) == 0
     assert sum((m.net for m in result.monthly), Decimal(0)) == 0
     shuffled = list(rows)
     order.shuffle(shuffled)

@@ -50,7 +50,7 @@ def fund(
     issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
 ) -> None:
-    """Compute each payer's fund, return/reward and net for an assessment year (污染物排放统筹资金)."""
+    """Compute each payer's fund, task return, quality reward and net for a year (污染物排放统筹资金)."""
     book = TariffBook.load(tariffs or [])
     with issues_written_to(issues_out) as record:
         run = run_fund(

@@ -4,11 +4,17 @@ References (POLICY.md, family A): 苏政发〔2016〕158号 (2016, 2017), 苏政
 苏政发〔2022〕31号 (2021-); municipal pass-through tables such as 连云港 (2016-2017) and
 淮政发〔2022〕13号 (淮安, 2021-).
 
-    fund_i    = Σ_p round_fen(k_i × billing_quantity(i, p) × rate(class(i)))   # k = 1 before 2021
+    line_ip   = round_fen(billing_quantity(i, p) × rate(class(i)))    # × k_i if k applies per line
+    basic_i   = Σ_p line_ip                                            # 基础统筹金额
+    fund_i    = round_fen(k_i × basic_i)  (k applies to the payer's total; k = 1 before 2021)
     billing_quantity = tonnes, or tonnes × 10 where the table bills per 100 kg (TP)
-    return_i  = round_fen(fund_i × ratio_i);   net_i = fund_i − return_i
+    return_i  = round_fen(fund_i × task_ratio_i)      # 减排任务返还 (158号)
+    reward_i  = round_fen(fund_i × reward_ratio_i)    # 质量奖励 (achieved indicators)
+    capped so that return_i + reward_i <= round_fen(fund_i × cap): the reward is cut first
+    net_i     = fund_i − return_i − reward_i
 
-Which pollutants are billed, the rates, the coefficient and the return rule all come from the
+Which pollutants are billed, the rates, the coefficient (and whether it applies per line or
+to the total, and its rounding), the task list, the return, reward and cap all come from the
 tariff version in force for the assessment year; this module only does the arithmetic.
 Emission ledgers hold one row per payer and pollutant (hundreds of rows), so lines are
 computed as exact `Decimal` values one by one.
@@ -31,7 +37,8 @@ from ecocomp.families.fund.rules import (
     Ratio,
     carbon_coefficients,
     jurisdiction_for,
-    return_ratio,
+    quality_reward,
+    task_return,
 )
 from ecocomp.families.fund.tables import FundTable
 from ecocomp.money import Rounding, exact_context, to_money, total
@@ -81,28 +88,33 @@ class ExcludedRow:
 
 @dataclass(frozen=True)
 class PayerFund:
-    """A payer's fund, return/reward ratio and amount, and net, with the indicators behind them."""
+    """A payer's fund; its reduction-task return and its quality reward, each with its ratio and
+    basis (tasks met/missed, indicators met/missed); and the net it pays."""
 
     payer_code: str
     payer: str
     year: int
     region: str
     tariff_id: str
+    basic_fund: Decimal  # Σ of the payer's rounded lines (基础统筹金额)
+    coefficient: Decimal  # k as displayed (1 when none; already in the lines when per line)
     fund: Decimal
     return_ratio: Decimal
     return_amount: Decimal
+    tasks_met: tuple[str, ...]
+    tasks_missed: tuple[str, ...]
+    return_basis: str
+    reward_ratio: Decimal
+    reward_amount: Decimal
+    indicators_met: tuple[str, ...]
+    indicators_missed: tuple[str, ...]
+    reward_basis: str
     net: Decimal
-    met: tuple[str, ...]
-    missed: tuple[str, ...]
     explanation: str
 
     def money(self) -> dict[str, Money]:
-        """fund, return and net as py-moneyed `Money` (CNY) for the public API edge."""
-        return {
-            "fund": to_money(self.fund),
-            "return": to_money(self.return_amount),
-            "net": to_money(self.net),
-        }
+        """fund, return, reward and net as py-moneyed `Money` (CNY) for the public API edge."""
+        return _money(self.fund, self.return_amount, self.reward_amount, self.net)
 
 
 @dataclass(frozen=True)
@@ -127,20 +139,25 @@ class FundResult:
         return total(p.return_amount for p in self.payers)
 
     @property
+    def reward_amount(self) -> Decimal:
+        return total(p.reward_amount for p in self.payers)
+
+    @property
     def net(self) -> Decimal:
         return total(p.net for p in self.payers)
 
     def money(self) -> dict[str, Money]:
         """The totals over payers as py-moneyed `Money` (CNY)."""
-        return {
-            "fund": to_money(self.fund),
-            "return": to_money(self.return_amount),
-            "net": to_money(self.net),
-        }
+        return _money(self.fund, self.return_amount, self.reward_amount, self.net)
 
 
-def _money(fund: Decimal, returned: Decimal, net: Decimal) -> dict[str, Money]:
-    return {"fund": to_money(fund), "return": to_money(returned), "net": to_money(net)}
+def _money(fund: Decimal, returned: Decimal, reward: Decimal, net: Decimal) -> dict[str, Money]:
+    return {
+        "fund": to_money(fund),
+        "return": to_money(returned),
+        "reward": to_money(reward),
+        "net": to_money(net),
+    }
 
 
 def compute_fund(
@@ -201,7 +218,8 @@ def _rows(emissions: pd.DataFrame) -> list[dict[str, object]]:
 
 @dataclass(frozen=True)
 class _Terms:
-    """What one payer's lines are computed with: its table, rate, region class and k."""
+    """What one payer's lines are computed with: its table, rate, region class and k (as the
+    table rounds it), and whether k applies per line or to the payer's total."""
 
     payer: PlaceInfo
     year: int
@@ -210,6 +228,11 @@ class _Terms:
     rate: Decimal
     region: str
     coefficient: Coefficient
+    per_line: bool
+
+    @property
+    def line_coefficient(self) -> Coefficient:
+        return self.coefficient if self.per_line else Coefficient.one()
 
     @property
     def rounding(self) -> Rounding:
@@ -238,11 +261,15 @@ def _payer_fund(
         if r not in billed
     ]
     lines = [_line(r, terms) for r in billed]
-    fund = total(line.amount for line in lines)
-    ratio = return_ratio(table, tariff, payer, year, indicators, names.get("indicators", "indicators"))
-    if isinstance(ratio, str):
-        return _reject(rows, source, "missing_indicator", ratio)
-    return tariff, lines, excluded, _summary(terms, fund, ratio)
+    basic = total(line.amount for line in lines)
+    where = names.get("indicators", "indicators")
+    returned = task_return(table, tariff, payer, year, indicators, where)
+    if isinstance(returned, str):
+        return _reject(rows, source, "missing_indicator", returned)
+    reward = quality_reward(table, tariff, payer, year, indicators, where)
+    if isinstance(reward, str):
+        return _reject(rows, source, "missing_indicator", reward)
+    return tariff, lines, excluded, _summary(terms, basic, returned, reward)
 
 
 def _terms(
@@ -256,11 +283,16 @@ def _terms(
     rate, region = _rate(table, payer)
     if rate is None:
         return "no_rate", f"{payer.name} has no region class for {tariff.id}"
-    coefficient = coefficients.get(payer.code) if table.adjustment.kind != "none" else Coefficient.one()
+    adjustment = table.adjustment
+    if adjustment.kind.value == "none":
+        return _Terms(payer, year, tariff, table, rate, region, Coefficient.one(), False)
+    coefficient = coefficients.get(payer.code)
     if not isinstance(coefficient, Coefficient):
         missing = f"no CO2 intensity for {payer.name} in {year} (carbon ledger); {tariff.id} needs it"
         return "missing_carbon", coefficient or missing
-    return _Terms(payer, year, tariff, table, rate, region, coefficient)
+    assert adjustment.applies_to and adjustment.coefficient_rounding  # the model requires them
+    k = coefficient.rounded(adjustment.coefficient_rounding.value)
+    return _Terms(payer, year, tariff, table, rate, region, k, adjustment.applies_to.value == "line")
 
 
 def _rate(table: FundTable, payer: PlaceInfo) -> tuple[Decimal | None, str]:
@@ -273,7 +305,7 @@ def _rate(table: FundTable, payer: PlaceInfo) -> tuple[Decimal | None, str]:
 
 def _billed(table: FundTable, pollutant: str, payer: PlaceInfo) -> bool:
     spec = table.pollutants.get(pollutant)
-    return spec is not None and (spec.scope == "all" or payer.in_taihu_basin)
+    return spec is not None and (spec.scope.value == "all" or payer.in_taihu_basin)
 
 
 def _why_not_billed(table: FundTable, tariff: Tariff, pollutant: str) -> str:
@@ -284,17 +316,17 @@ def _why_not_billed(table: FundTable, tariff: Tariff, pollutant: str) -> str:
 
 
 def _line(row: Mapping[str, object], terms: _Terms) -> FundLine:
-    """round(k x quantity in billing units x rate), the line's rule."""
+    """round(quantity in billing units x rate), times k when the table applies k per line."""
     pollutant, unit = str(row["pollutant"]), str(row["unit"])
     quantity = Decimal(str(row["quantity"]))
-    billing_unit = terms.table.pollutants[pollutant].billing_unit
+    billing_unit = terms.table.pollutants[pollutant].billing_unit.value
     with exact_context():
         billing_quantity = quantity * TONNES_PER[unit] / TONNES_PER[billing_unit]
-    amount = terms.rounding.apply(terms.coefficient.times(billing_quantity * terms.rate))
+    amount = terms.rounding.apply(terms.line_coefficient.times(billing_quantity * terms.rate))
     payer = terms.payer
     line = FundLine(
         int(str(row["line"])), payer.code, payer.name, terms.year, pollutant, quantity, unit,
-        billing_quantity.normalize(), billing_unit, terms.rate, terms.coefficient, amount,
+        billing_quantity.normalize(), billing_unit, terms.rate, terms.line_coefficient, amount,
         terms.tariff.id, "",
     )  # fmt: skip
     return replace(line, explanation=_line_text(line, terms))
@@ -314,16 +346,35 @@ def _line_text(line: FundLine, terms: _Terms) -> str:
     )
 
 
-def _summary(terms: _Terms, fund: Decimal, ratio: Ratio) -> PayerFund:
-    """return = round(fund x ratio); net = fund - return, exactly."""
-    payer, year, region, tariff = terms.payer, terms.year, terms.region, terms.tariff
-    returned = terms.rounding.apply(fund * ratio.value)
-    net = fund - returned
-    met = "、".join(ratio.met) or "无"
-    missed = "、".join(ratio.missed) or "无"
+def _summary(terms: _Terms, basic: Decimal, returned: Ratio, reward: Ratio) -> PayerFund:
+    """fund = round(k x basic) when k applies to the total; return and reward rounded each, the
+    reward cut so that both together stay within round(fund x cap); net = fund - both, exactly."""
+    payer, year, region, tariff, rounding = (
+        terms.payer,
+        terms.year,
+        terms.region,
+        terms.tariff,
+        terms.rounding,
+    )
+    per_total = not terms.per_line and terms.coefficient.text != ""
+    fund = rounding.apply(terms.coefficient.times(basic)) if per_total else basic
+    cap = terms.table.cap.value
+    ceiling = rounding.apply(fund * cap)
+    return_amount = min(rounding.apply(fund * returned.value), ceiling)
+    full_reward = rounding.apply(fund * reward.value)
+    reward_amount = min(full_reward, ceiling - return_amount)
+    reward_basis = _basis(reward, "达标", "未达标")
+    if reward_amount < full_reward:
+        reward_basis += (
+            f"；返还与奖励合计以统筹资金的 {number_text(cap * 100)}% 为限，"
+            f"奖励由 {amount_text(full_reward)} 元减为 {amount_text(reward_amount)} 元"
+        )
+    net = fund - return_amount - reward_amount
+    k = f" × 调节系数 {terms.coefficient.text} = {amount_text(fund)} 元" if per_total else ""
     text = (
-        f"{payer.name} {year}年度 统筹资金 {amount_text(fund)} 元；达标：{met}；未达标：{missed}；"
-        f"{ratio.rule}，比例 {number_text(ratio.value * 100)}%，返还/奖励 {amount_text(returned)} 元；"
+        f"{payer.name} {year}年度 统筹资金 {amount_text(basic)} 元{k}；"
+        f"返还 {amount_text(return_amount)} 元（{_basis(returned, '完成', '未完成')}）；"
+        f"奖励 {amount_text(reward_amount)} 元（{reward_basis}）；"
         f"净上缴 {amount_text(net)} 元（{tariff.header.document}）"
     )
     return PayerFund(
@@ -332,14 +383,36 @@ def _summary(terms: _Terms, fund: Decimal, ratio: Ratio) -> PayerFund:
         year,
         REGION_ZH.get(region, "统一费率"),
         tariff.id,
+        basic,
+        terms.coefficient.display(),
         fund,
-        ratio.value,
-        returned,
+        returned.value,
+        return_amount,
+        returned.met,
+        returned.missed,
+        _basis(returned, "完成", "未完成"),
+        reward.value,
+        reward_amount,
+        reward.met,
+        reward.missed,
+        reward_basis,
         net,
-        ratio.met,
-        ratio.missed,
         text,
     )
+
+
+def _basis(ratio: Ratio, met: str, missed: str) -> str:
+    """The rule with its arithmetic and what was met and missed, e.g. for 汇总 and explanations."""
+    if not (ratio.met or ratio.missed or ratio.unassessed):
+        return ratio.rule
+    parts = [
+        ratio.rule,
+        f"{met}：{'、'.join(ratio.met) or '无'}",
+        f"{missed}：{'、'.join(ratio.missed) or '无'}",
+    ]
+    if ratio.unassessed:
+        parts.append(f"未考核（奖励比例为0）：{'、'.join(ratio.unassessed)}")
+    return "；".join(parts)
 
 
 def _excluded(row: Mapping[str, object], book: TariffBook, reason: str) -> ExcludedRow:

@@ -70,7 +70,8 @@ class FundFamily:
     settings: type[BaseModel] = FundSettings
     summary_columns: tuple[Column, ...] = (
         Column("fund", "统筹资金(元)", "money", total=True),
-        Column("fund_return", "返还/奖励(元)", "money", total=True),
+        Column("fund_return", "返还(元)", "money", total=True),
+        Column("fund_reward", "奖励(元)", "money", total=True),
         Column("fund_net", "净上缴(元)", "money", total=True),
     )
     chart_columns: tuple[str, ...] = ("fund_net",)
@@ -118,9 +119,8 @@ class FundFamily:
 
     def by_place(self, run: FundRun) -> Iterable[PlaceFigures]:
         for p in run.result.payers:
-            yield PlaceFigures(
-                p.payer_code, p.payer, {"fund": p.fund, "fund_return": p.return_amount, "fund_net": p.net}
-            )
+            figures = {"fund": p.fund, "fund_return": p.return_amount, "fund_reward": p.reward_amount}
+            yield PlaceFigures(p.payer_code, p.payer, figures | {"fund_net": p.net})
 
 
 FUND = FundFamily()

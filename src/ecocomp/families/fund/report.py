@@ -1,5 +1,6 @@
 """The report of a pollutant-linked fund run: 汇总, 明细, 不计费记录, then the tail every family
-shares (剔除记录, 费率表, 运行信息).
+shares (剔除记录, 费率表, 运行信息). 汇总 shows the reduction-task return and the quality reward
+side by side, each with its ratio, what was met and missed, and its arithmetic.
 """
 
 from __future__ import annotations
@@ -21,12 +22,20 @@ SUMMARY = (
     Column("payer_code", "地区代码", "text"),
     Column("year", "年度", "int"),
     Column("region", "区域", "text"),
+    Column("basic_fund", "基础统筹金额(元)", "money", total=True),
+    Column("coefficient", "调节系数", "decimal"),
     Column("fund", "统筹资金(元)", "money", total=True),
-    Column("return_ratio", "返还/奖励比例", "ratio"),
-    Column("return_amount", "返还/奖励(元)", "money", total=True),
+    Column("return_ratio", "返还比例", "ratio"),
+    Column("return_amount", "返还(元)", "money", total=True),
+    Column("tasks_met", "完成减排任务", "text"),
+    Column("tasks_missed", "未完成减排任务", "text"),
+    Column("return_basis", "返还依据", "text"),
+    Column("reward_ratio", "奖励比例", "ratio"),
+    Column("reward_amount", "奖励(元)", "money", total=True),
+    Column("indicators_met", "达标指标", "text"),
+    Column("indicators_missed", "未达标指标", "text"),
+    Column("reward_basis", "奖励依据", "text"),
     Column("net", "净上缴(元)", "money", total=True),
-    Column("met", "达标指标", "text"),
-    Column("missed", "未达标指标", "text"),
     Column("tariff_id", "费率表", "text"),
     Column("explanation", "说明", "text"),
 )
@@ -56,7 +65,8 @@ EXCLUDED = (
 def fund_report(run: Run[FundResult]) -> Report:
     """The report tables of a fund run, with its manifest."""
     result = run.result
-    summary = [asdict(p) | {"met": "、".join(p.met), "missed": "、".join(p.missed)} for p in result.payers]
+    lists = ("tasks_met", "tasks_missed", "indicators_met", "indicators_missed")
+    summary = [asdict(p) | {k: "、".join(getattr(p, k)) for k in lists} for p in result.payers]
     lines = [
         asdict(line)
         | {"pollutant_name": POLLUTANT_ZH[line.pollutant], "coefficient": line.coefficient.display()}

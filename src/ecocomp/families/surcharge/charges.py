@@ -4,7 +4,8 @@ References (POLICY.md, family C): 江苏省环保信用评价差别电价 (trial
 《江苏省污水处理费征收使用管理实施办法》 (2016-02-15), 南京市差别化污水处理费 (2017-01-01).
 
     electricity_surcharge = round(kWh × rate(rating)),  water_surcharge = round(m3 × rate(rating'))
-    rating' = black when red twice in a row and the table has red_repeat_as_black
+    rating' = black when red twice in a row (in two rating periods, `ratings.red_repeats`) and
+              the table has red_repeat_as_black
 
 No Python loop runs per bill: the rating in force per (enterprise, lookup day) and the table, rate
 row and lookup day per (district, month) cell are small tables, and each chunk of bills only takes
@@ -26,7 +27,7 @@ from ecocomp.codes import COLOURS
 from ecocomp.families.surcharge.amounts import round_products
 from ecocomp.families.surcharge.bills import BillKeys
 from ecocomp.families.surcharge.plan import Plan
-from ecocomp.families.surcharge.ratings import BLACK, RED, UNRATED, History
+from ecocomp.families.surcharge.ratings import BLACK, RED, UNRATED, History, red_repeats
 from ecocomp.money import fixed_point
 
 __all__ = ["CHUNK", "INSTRUMENTS", "RATING_KEYS", "RED_REPEAT", "Charges", "Instrument", "charge_bills"]
@@ -97,7 +98,7 @@ def charge_bills(
     """Both instruments of every bill, `step` bills at a time on `pool`'s threads."""
     size: int = bills.num_rows
     days = np.unique(np.concatenate([p.lookup.ravel() for p in plans.values()]))
-    cells = {key: _Cells.build(plan, days, len(keys.months)) for key, plan in plans.items()}
+    cells = {key: _Cells.build(plan, days, len(keys.months), history) for key, plan in plans.items()}
     lookup = _Lookup.build(history, days, keys.enterprises, keys.enterprise)
     charges = {key: Charges.empty(plan, size) for key, plan in plans.items()}
 
@@ -124,7 +125,6 @@ class _Lookup:
     width: int
     base: Ints  # per bill: its enterprise's row offset in `flat` (the padding row when unrated)
     colour: Int8s  # per rating, then UNRATED for index -1
-    previous_red: Bools  # per rating, then False for index -1
 
     @classmethod
     def build(cls, history: History, days: Int32s, names: pa.Array, enterprise: Int32s) -> _Lookup:
@@ -135,34 +135,48 @@ class _Lookup:
         rated = pc.fill_null(pc.index_in(names, value_set=history.enterprises), grid.shape[0])
         rows = np.asarray(rated.to_numpy(), dtype=np.int64) * padded.shape[1]
         colour = np.append(history.colour, np.int8(UNRATED)).astype(np.int8)
-        previous = np.append(history.previous_red, False)
-        return cls(padded.ravel(), padded.shape[1], rows.take(enterprise), colour, previous)
+        return cls(padded.ravel(), padded.shape[1], rows.take(enterprise), colour)
 
 
 @dataclass(frozen=True, eq=False)
 class _Cells:
-    """Per (district, month) cell: table index (-1 none), rate row, lookup-day column, repeat rule."""
+    """Per (district, month) cell: table index (-1 none), rate row, lookup-day column, and the
+    row of its table in `repeats`: per (table, rating) whether the rating is red twice in a row
+    under that table's rating periods (all False for a table without the repeat rule)."""
 
     table: Int32s
     row: Ints  # the table's row in `rates` (an all-zero row when there is none)
     column: Ints  # column of the lookup day in the `_Lookup` table (the padding column when none)
-    repeat: Bools
+    repeat_row: Ints  # the table's row offset in `repeats` (an all-False row when there is none)
     rates: Ints  # (tables + 1) x (UNRATED + 1), raveled
+    repeats: Bools  # (tables + 1) x (ratings + 1), raveled; each row ends in False (index -1)
 
     @classmethod
-    def build(cls, plan: Plan, days: Int32s, months: int) -> _Cells:
+    def build(cls, plan: Plan, days: Int32s, months: int, history: History) -> _Cells:
         table = plan.table_of
         t = np.maximum(table, 0)
         month = np.arange(len(table)) % max(months, 1)
         none = table < 0
         if plan.tariffs:
             column = np.searchsorted(days, plan.lookup[t, month]).astype(np.int64)
-            repeat = plan.repeat_as_black[t] & ~none
         else:
-            column, repeat = np.zeros(len(table), dtype=np.int64), np.zeros(len(table), dtype=np.bool_)
+            column = np.zeros(len(table), dtype=np.int64)
         rates = np.vstack([plan.rates.reshape(-1, UNRATED + 1), np.zeros((1, UNRATED + 1), np.int64)])
-        row = np.where(none, len(plan.tariffs), t).astype(np.int64) * (UNRATED + 1)
-        return cls(table, row, np.where(none, len(days), column), repeat, rates.ravel())
+        row = np.where(none, len(plan.tariffs), t).astype(np.int64)
+        size = len(history.start)
+        repeats = np.zeros((len(plan.tariffs) + 1, size + 1), dtype=np.bool_)
+        for index in range(len(plan.tariffs)):
+            model = plan.model(index)
+            if model.red_repeat_as_black.value and model.rating_periods is not None:
+                repeats[index, :size] = red_repeats(history, model.rating_periods.value)
+        return cls(
+            table,
+            row * (UNRATED + 1),
+            np.where(none, len(days), column),
+            row * (size + 1),
+            rates.ravel(),
+            repeats.ravel(),
+        )
 
 
 def _charge(
@@ -177,7 +191,8 @@ def _charge(
     table = cells.table.take(cell)
     rating = lookup.flat.take(lookup.base[part] + cells.column.take(cell))
     colour = lookup.colour.take(rating)
-    repeat = (colour == RED) & lookup.previous_red.take(rating) & cells.repeat.take(cell)
+    # rating -1 (none) lands on the padding False that ends the row before (or the whole array)
+    repeat = cells.repeats.take(cells.repeat_row.take(cell) + rating)
     shift = repeat.view(np.int8)
     rate = cells.rates.take(cells.row.take(cell) + colour + shift * np.int8(BLACK - RED))
     out.tariff[part] = table

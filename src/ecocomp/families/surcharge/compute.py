@@ -5,7 +5,7 @@ References (POLICY.md, family C): 江苏省环保信用评价差别电价 (trial
 (2017-01-01), 《江苏省企业环保信用评价暂行办法》 (2019 score bands).
 
     electricity_surcharge = round(kWh × rate(rating)),  water_surcharge = round(m3 × rate(rating'))
-    rating' = black when red twice in a row and the table has red_repeat_as_black
+    rating' = black when red twice in a row (two rating periods) and the table has red_repeat_as_black
 
 This module holds the result and runs the steps; each step is its own module. Which rating:
 `ratings`; which table: `plan`; bills as codes: `bills`;
@@ -42,6 +42,7 @@ from ecocomp.families.surcharge.explain import explain
 from ecocomp.families.surcharge.lines import bill_issues, line_batch
 from ecocomp.families.surcharge.plan import Plan, plan_tables
 from ecocomp.families.surcharge.ratings import History, build_history
+from ecocomp.families.surcharge.tables import unrated_colour
 from ecocomp.families.surcharge.totals import GroupTotal, RatingTotal, Totals, summarize
 from ecocomp.money import decimal_array
 from ecocomp.tariffs.book import TariffBook
@@ -147,7 +148,7 @@ def _result(
     problems = bill_issues(bills, charges, keys, book, source)
     kept = _kept(bills.num_rows, [position for position, _ in problems])
     summary = summarize(keys, kept, charges, book)
-    tariffs = _tariffs_used(plans.values())
+    tariffs = _tariffs_used(plans.values(), _bands_used(charges, history, kept))
     return SurchargeResult(
         bills=bills,
         kept=kept,
@@ -164,7 +165,7 @@ def _result(
         by_rating=summary.by_rating,
         rejected=tuple(issues) + tuple(issue for _, issue in problems),
         tariffs=tariffs,
-        warnings=provisional_warnings(tariffs),
+        warnings=provisional_warnings(tariffs) + tuple(_unrated_warnings(charges, kept)),
     )
 
 
@@ -175,7 +176,37 @@ def _kept(size: int, rejected: Sequence[int]) -> Ints:
     return np.flatnonzero(~mask).astype(np.int64)
 
 
-def _tariffs_used(plans: Iterable[Plan]) -> tuple[Tariff, ...]:
-    """Every table the run used, once, by id."""
-    tariffs = {t.id: t for plan in plans for t in plan.tariffs}
+def _tariffs_used(plans: Iterable[Plan], bands: Iterable[Tariff]) -> tuple[Tariff, ...]:
+    """Every table the run used, once, by id: surcharge tables and the score-bands tables."""
+    tariffs = {t.id: t for plan in plans for t in plan.tariffs} | {t.id: t for t in bands}
     return tuple(tariffs[k] for k in sorted(tariffs))
+
+
+def _bands_used(charges: Mapping[str, Charges], history: History, kept: Ints) -> list[Tariff]:
+    """The score-bands tables that gave the colour of a rating some charged bill used."""
+    if not history.band_tables:
+        return []
+    used = np.zeros(len(history.band) + 1, dtype=np.bool_)  # the last slot takes rating -1 (none)
+    for c in charges.values():
+        used[np.where(c.billed[kept], c.rating[kept], -1)] = True
+    counts = np.bincount(history.band[used[:-1]].astype(np.int64) + 1, minlength=len(history.band_tables) + 1)
+    return [history.band_tables[b] for b in np.flatnonzero(counts[1:]).tolist()]
+
+
+def _unrated_warnings(charges: Mapping[str, Charges], kept: Ints) -> Iterator[str]:
+    """One warning per table that charged bills of enterprises not yet rated as a named colour."""
+    for instrument in INSTRUMENTS:
+        c = charges[instrument.key]
+        if not any(unrated_colour(c.plan.model(t).unrated.value) for t in range(len(c.plan.tariffs))):
+            continue
+        rows = kept[c.billed[kept] & (c.rating[kept] < 0) & (c.tariff[kept] >= 0)]
+        counts = np.bincount(c.tariff[rows], minlength=len(c.plan.tariffs))
+        for t, count in enumerate(counts.tolist()):
+            rule = c.plan.model(t).unrated
+            colour = unrated_colour(rule.value)
+            if count and colour is not None:
+                yield (
+                    f"{count} {instrument.zh} bill(s) of enterprises not yet rated were charged at the "
+                    f"{colour} rate of {c.plan.tariffs[t].id} (unrated = {rule.value}, {rule.evidence}): "
+                    f"{rule.note}"
+                )

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from ecocomp.codes import COLOUR_ZH, COLOURS
 from ecocomp.families.surcharge.charges import INSTRUMENTS, RED_REPEAT, Charges, Instrument
 from ecocomp.families.surcharge.ratings import BLACK, UNRATED, History
+from ecocomp.families.surcharge.tables import unrated_colour
 from ecocomp.money import yuan
 from ecocomp.months import day_date, month_text
 
@@ -68,9 +69,12 @@ def _segment_text(
     start, end = (day_date(result.months[result.month[row]]) for row in (first, last))
     span = f"{month_text(start)}至{month_text(end)}"
     category = int(c.category[first])
-    basis = _basis(result.history, int(c.rating[first]), category)
     t = int(c.tariff[first])
     tariff = c.plan.tariffs[t]
+    basis = _basis(result.history, int(c.rating[first]), category)
+    charged_as = unrated_colour(c.plan.model(t).unrated.value)
+    if int(c.rating[first]) < 0 and charged_as is not None:
+        basis += f"，按{COLOUR_ZH[charged_as]}计（unrated，{c.plan.model(t).unrated.evidence}）"
     charged = BLACK if category == RED_REPEAT else min(category, UNRATED)
     rate = Decimal(int(c.plan.rates[t, charged])).scaleb(-c.plan.scale).normalize()
     return (

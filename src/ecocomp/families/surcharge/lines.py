@@ -100,7 +100,7 @@ def _unrated(
     error = plan.unrated_error[np.maximum(c.tariff, 0)] if plan.tariffs else np.zeros(len(c.tariff), bool)
     for row in np.flatnonzero(c.billed & (c.tariff >= 0) & (c.rating < 0) & error).tolist():
         t = int(c.tariff[row])
-        rule = plan.model(t).rating_rule
+        rule = plan.model(t).rating_rule.value
         day = day_date(plan.lookup[t, keys.month[row]])
         month = month_text(day_date(keys.months[keys.month[row]]))
         message = (

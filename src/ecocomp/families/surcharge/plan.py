@@ -6,7 +6,9 @@ References (POLICY.md, family C): 江苏省环保信用评价差别电价 (trial
 
 The table of a bill is the one in force in the bill's month at the nearest place upwards from the
 bill's district (district, city, province). Every rate of every table used becomes an integer
-number of 10**-S yuan, S the finest rate's number of places, so that rates multiply exactly.
+number of 10**-S yuan, S the finest rate's number of places, so that rates multiply exactly. The
+rate row's last column (UNRATED) is what a bill with no rating in force pays: 0, or under
+``unrated = "as:<colour>"`` that colour's rate.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy.typing as npt
 
 from ecocomp.errors import MoneyError
 from ecocomp.families.surcharge.ratings import COLOUR_INDEX, UNRATED, lookup_days, model_of
-from ecocomp.families.surcharge.tables import SurchargeTable
+from ecocomp.families.surcharge.tables import SurchargeTable, unrated_colour
 from ecocomp.money import Rounding
 from ecocomp.months import day_date
 from ecocomp.tariffs.book import TariffBook
@@ -56,12 +58,12 @@ def plan_tables(family: str, book: TariffBook, districts: Sequence[str], months:
     tariffs, table_of = _tables_in_force(family, book, districts, months)
     models = [model_of(t, SurchargeTable) for t in tariffs]
     lookup = np.array(
-        [lookup_days(model.rating_rule, months) for model in models] or np.zeros((0, len(months))),
+        [lookup_days(model.rating_rule.value, months) for model in models] or np.zeros((0, len(months))),
         dtype=np.int32,
     ).reshape(len(models), len(months))
     scale, rates = _rates(models, [t.id for t in tariffs])
-    repeat = np.array([m.red_repeat_as_black for m in models], dtype=np.bool_)
-    error = np.array([m.unrated == "error" for m in models], dtype=np.bool_)
+    repeat = np.array([m.red_repeat_as_black.value for m in models], dtype=np.bool_)
+    error = np.array([m.unrated.value == "error" for m in models], dtype=np.bool_)
     rounding = tuple(Rounding(t.header.rounding.quantum, t.header.rounding.mode) for t in tariffs)
     return Plan(family, tuple(tariffs), table_of, lookup, rates, scale, repeat, error, rounding)
 
@@ -118,4 +120,7 @@ def _rates(models: Sequence[SurchargeTable], ids: Sequence[str]) -> tuple[int, I
             if units != units.to_integral_value() or abs(units) > 2**62:
                 raise MoneyError(f"rate {value.value} of {ids[t]} cannot be used as exact fixed point")
             rates[t, COLOUR_INDEX[colour]] = int(units)
+        charged_as = unrated_colour(model.unrated.value)
+        if charged_as is not None:
+            rates[t, UNRATED] = rates[t, COLOUR_INDEX[charged_as]]
     return scale, rates

@@ -19,8 +19,12 @@ The rules, all chosen by the tariff table, never by this code:
 - A score becomes a colour by the ``credit_score_bands`` table in force on the rating's
   valid_from; a score in no band, or on a day no bands table covers, is a problem (the rating
   row is rejected, never guessed).
-- Red twice in a row: the rating just before the applicable one in the enterprise's history
-  (by valid_from) is red as well; tables with ``red_repeat_as_black`` then charge the black rate.
+- Red twice in a row (连续两次(含)以上被评为红色) counts rating periods, not ledger rows: each
+  table with ``red_repeat_as_black`` names its ``rating_periods`` (e.g. calendar years until
+  2018, half-years from 2019), a rating belongs to the period its valid_from falls in, and a red
+  rating is a repeat when the enterprise's unbroken run of red ratings up to it (by valid_from)
+  began in an earlier period. Two red rows inside one period (a score moving from 2 to 1) are one
+  red; any other colour between two reds breaks the run, as before.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ import pyarrow.compute as pc
 
 from ecocomp.codes import COLOURS
 from ecocomp.errors import LedgerIssue
-from ecocomp.families.surcharge.tables import CreditBandsTable, SurchargeTable
+from ecocomp.families.surcharge.tables import CreditBandsTable, PeriodStep, SurchargeTable
 from ecocomp.money import fixed_point
 from ecocomp.months import day_number
 from ecocomp.tariffs.book import TariffBook
@@ -56,7 +60,9 @@ __all__ = [
     "build_history",
     "lookup_days",
     "model_of",
+    "period_starts",
     "province_code",
+    "red_repeats",
 ]
 
 Ints = npt.NDArray[np.int64]
@@ -109,7 +115,6 @@ class History:
     end: Int32s  # OPEN_END when open-ended
     colour: Int8s
     line: Ints
-    previous_red: Bools
     score: Ints  # in hundredths of a point (scores only)
     band: Int8s  # index into band_tables for a score, -1 for a colour as given
     band_tables: tuple[Tariff, ...]
@@ -157,27 +162,55 @@ def _history(
     rows = rows[np.lexsort((start[rows], owner[rows]))]
     end = _days(ratings.column("valid_to"), OPEN_END)[rows]
     lines = np.asarray(ratings.column("line").to_numpy(), dtype=np.int64)[rows]
-    owners, colours = owner[rows], colour[rows]
-    previous_red = _previous_red(owners, colours)
     return History(
         encoded.dictionary,
-        owners,
+        owner[rows],
         start[rows],
         end,
-        colours,
+        colour[rows],
         lines,
-        previous_red,
         score[rows],
         band_of[rows],
         tables,
     )
 
 
-def _previous_red(owner: Int32s, colour: Int8s) -> Bools:
-    """Per rating (sorted by enterprise, valid_from): the enterprise's rating just before is red."""
-    previous_red = np.zeros(len(owner), dtype=np.bool_)
-    previous_red[1:] = (owner[1:] == owner[:-1]) & (colour[:-1] == RED)
-    return previous_red
+def period_starts(steps: Sequence[PeriodStep], days: Int32s) -> Int32s:
+    """Per day: the first day of the rating period it falls in. The step in force is the last one
+    with since <= day (the first step before any); its calendar year or half-year, never starting
+    before that step's since. Non-decreasing in the day."""
+    months = days.astype("datetime64[D]").astype("datetime64[M]")
+    year = months.astype("datetime64[Y]").astype("datetime64[M]")
+    half = np.where((months - year).astype(np.int64) >= 6, year + 6, year)
+    floors = {
+        "year": year.astype("datetime64[D]").astype(np.int32),
+        "half_year": half.astype("datetime64[D]").astype(np.int32),
+    }
+    since = np.array([day_number(s.since) for s in steps], dtype=np.int32)
+    step = np.maximum(np.searchsorted(since, days, side="right") - 1, 0)
+    start = np.empty(len(days), dtype=np.int32)
+    for k, s in enumerate(steps):
+        chosen = step == k
+        start[chosen] = floors[s.period][chosen]
+    after = days >= since[step]
+    return np.where(after, np.maximum(start, since[step]), start).astype(np.int32)
+
+
+def red_repeats(history: History, steps: Sequence[PeriodStep]) -> Bools:
+    """Per rating: red, and the enterprise's unbroken run of red ratings up to it began in an
+    earlier rating period (red in two periods in a row; red rows of one period count once).
+
+    Ratings are sorted by (enterprise, valid_from) and periods never decrease with valid_from, so
+    comparing the period of a red run's first rating with each rating's own is enough."""
+    owner, colour = history.enterprise, history.colour
+    size = len(owner)
+    red = colour == RED
+    period = period_starts(steps, history.start)
+    begins = red.copy()
+    begins[1:] &= (owner[1:] != owner[:-1]) | ~red[:-1]
+    run_start = np.maximum.accumulate(np.where(begins, np.arange(size), 0)) if size else np.zeros(0, np.int64)
+    repeat: Bools = red & (period[run_start] < period)
+    return repeat
 
 
 def _colour_codes(column: pa.ChunkedArray) -> Int8s:

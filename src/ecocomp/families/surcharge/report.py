@@ -32,7 +32,7 @@ SurchargeRun = Run[SurchargeResult]
 TITLE = "差别化电价与污水处理费(环保信用评价)"
 TOP_ENTERPRISES = 200
 MAX_SHEET_ROWS = 1_048_576 - 10  # Excel's limit, less a header, a title and a totals row
-RATING_ZH = dict(COLOUR_ZH) | {"red_repeat": "红色(连续两次，按黑色计)", "unrated": "未评价(不加价)"}
+RATING_ZH = dict(COLOUR_ZH) | {"red_repeat": "红色(连续两次，按黑色计)", "unrated": "未评价"}
 
 
 # --- report tables -----------------------------------------------------------------------------

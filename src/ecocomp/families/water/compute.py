@@ -6,14 +6,19 @@ References (POLICY.md, family B): 太湖流域环境资源区域补偿试点 (Zh
 
     target    = the section's own target, else the GB 3838-2002 limit of its class and water body
     excess    = measured − target;   multiple = excess ÷ target;   load_t = excess × flow(10⁴ m³) ÷ 100
-    load:     amount = round(|load_t| × standard[basin][factor])
+    load:     amount = round(load_t × standard[basin][factor])
     banded:   the highest band whose `above` < multiple: its amount, or round(amount × (1 + multiple))
-    worse than target: upstream pays downstream; at or better: downstream pays upstream only
-    when the table's reverse_rule is "mirror" (same formula on the shortfall), else nothing.
+    worse than target: upstream pays downstream, per failing factor; a section-month that meets
+    its target on every factor earns the reverse payment by the table's own reverse rule and
+    standards (reverse.rule "load": round(|load_t| × reverse.standards[basin][factor])), paid by
+    the downstream side or the province (reverse.payer); nothing otherwise.
 
-The version is the table in force on the first day of each month; money passes through the
-province (江苏省), which keeps nothing. The upstream side's amount is split among districts by
-the section's sharing coefficients (分担系数) when the shares ledger has them, to the fen.
+The version is the table in force on the first day of each month (`_versions`, the one place
+that picks the jurisdiction). Money passes through the province (江苏省), which keeps the
+table's share of each upstream-pays amount and is a party where it pays the reverse amount or
+a section has no downstream district in Jiangsu (downstream 江苏省: 入江, 入湖, 出省); its
+balance is `kept`. The upstream side's amount is split among districts by the section's sharing
+coefficients (分担系数) when the shares ledger has them, to the fen.
 This module holds the result types and runs the steps: `water_rules` (registry, targets, tables
 in force), `water_months` (monitoring data, substitution), `water_prices` (amount and direction),
 `water_lines` (one line each), `water_text` (explanations), `water_shares` (splits, district sums).
@@ -95,16 +100,23 @@ class WaterResult:
     warnings: tuple[str, ...] = field(default=())
 
     @property
+    def province(self) -> DistrictTotal | None:
+        """The province's own row, when it is a party (pays or receives in its own right)."""
+        return next((d for d in self.districts if d.district_code == PROVINCE), None)
+
+    @property
     def paid(self) -> Decimal:
-        return total(d.paid for d in self.districts)
+        """What the districts (every party but the province) paid to the province's treasury."""
+        return total(d.paid for d in self.districts if d.district_code != PROVINCE)
 
     @property
     def received(self) -> Decimal:
-        return total(d.received for d in self.districts)
+        """What the districts received from the province's treasury."""
+        return total(d.received for d in self.districts if d.district_code != PROVINCE)
 
     @property
     def kept(self) -> Decimal:
-        """What the province keeps: paid − received (zero unless a table says otherwise)."""
+        """The province's balance: districts' payments − districts' receipts (= its row's net)."""
         return self.paid - self.received
 
 
@@ -152,7 +164,8 @@ def compute_water(
 
 
 def _versions(book: TariffBook, months: Sequence[date]) -> dict[date, Version]:
-    """The tables in force on the first day of each month, read once per pair of versions."""
+    """The tables in force on the first day of each month, read once per pair of versions.
+    The jurisdiction whose table applies is chosen here and only here (the province's today)."""
     tables = {m: book.in_force("water_compensation", PROVINCE, on=m) for m in months}
     standards = {m: book.in_force("water_quality_standard", NATION, on=m) for m in months}
     read: dict[tuple[str, str], Version] = {}

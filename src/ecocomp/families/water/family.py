@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ecocomp.families.base import LedgerRole, PlaceFigures, Progress, Reconciliation, Run, params_of
 from ecocomp.families.run import run_family
-from ecocomp.families.water.checks import check_taihu_tp_factor
+from ecocomp.families.water.checks import check_taihu_factors, check_taihu_tp_factor
 from ecocomp.families.water.compute import WaterResult, compute_water
 from ecocomp.families.water.ledgers import KINDS
 from ecocomp.families.water.report import water_report
@@ -66,7 +66,7 @@ class WaterFamily:
     title_zh: str = "水环境区域补偿"
     prefix_zh: str = "水补偿"
     tariff_families: tuple[TariffFamily, ...] = TARIFF_FAMILIES
-    table_checks: tuple[TableCheck, ...] = (check_taihu_tp_factor,)
+    table_checks: tuple[TableCheck, ...] = (check_taihu_tp_factor, check_taihu_factors)
     ledger_kinds: tuple[Kind, ...] = KINDS
     ledgers: tuple[LedgerRole, ...] = (
         LedgerRole("sections", "sections", help="Sections registry 断面台账."),
@@ -106,9 +106,16 @@ class WaterFamily:
 
     def reconcile(self, result: WaterResult, inputs: Mapping[str, InputFile]) -> Reconciliation:
         """Monitoring rows read = computed + excluded + rejected (by the ledger check or the rules);
-        and the money balances (the province keeps nothing): a failure is a bug."""
-        if result.kept != 0 or sum((d.net for d in result.districts), Decimal(0)) != -result.kept:
-            raise AssertionError(f"money does not balance: paid {result.paid}, received {result.received}")
+        and the money balances: what the districts paid = what they received + the province's
+        balance, which is the net of the province's own row (0 if it is no party): a failure is a bug."""
+        province = result.province
+        balance = Decimal(0) if province is None else province.net
+        nets = sum((d.net for d in result.districts), Decimal(0))
+        if result.paid != result.received + result.kept or result.kept != balance or nets != 0:
+            raise AssertionError(
+                f"money does not balance: districts paid {result.paid}, received {result.received}, "
+                f"province's balance {balance}"
+            )
         monitoring = inputs["monitoring"]
         by_rules = {i.line for i in result.rejected if i.source == monitoring.name}
         counts = {

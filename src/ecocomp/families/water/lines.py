@@ -6,7 +6,13 @@ two-way), 苏环办〔2021〕131号 (bands); targets from GB 3838-2002 unless th
 A cell without a target, a measurement, a flow or a standard is a problem, never a guess.
 
     excess = measured − target;   multiple = excess ÷ target (to 0.0001 for display);
-    load_t = excess × flow(10⁴ m³) ÷ 100;   the amount and direction as `water_rules.price` says.
+    load_t = excess × flow(10⁴ m³) ÷ 100;   the amount and direction as `water_prices` says.
+
+Compliance is judged per section and month over every factor assessed (S52): a factor worse
+than its target pays forward; only a section-month that meets every factor (and whose every
+factor could be computed) earns the reverse payment. The province keeps the table's share of
+each upstream-pays amount (`kept`) and is itself the payer or receiver where the table or the
+section says so (reverse.payer = province; a section whose downstream is 江苏省: 入江, 入湖, 出省).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from typing import NamedTuple, TypeVar
 
 from ecocomp.codes import FACTOR_ZH, PROVINCE
 from ecocomp.families.water.monitoring import Filled, Monitoring
-from ecocomp.families.water.prices import Direction, Priced, price
+from ecocomp.families.water.prices import Direction, Priced, nothing, price, reverse_price
 from ecocomp.families.water.rules import Section, Target, Version, plain, target_for
 from ecocomp.families.water.text import Cell, Parties, Party, line_text
 from ecocomp.money import Rounding
@@ -53,7 +59,8 @@ class WaterLine:
     standard: Decimal | None  # load: yuan per tonne; banded: the band's amount
     band_above: Decimal | None
     direction: Direction
-    amount: Decimal
+    amount: Decimal  # what the payer pays
+    kept: Decimal  # the province's part of it; the receiver gets amount − kept
     payer: str
     payer_code: str
     via: str
@@ -89,6 +96,15 @@ class Problem(NamedTuple):
     why: str
 
 
+class _Measured(NamedTuple):
+    """One factor of a section-month with everything its amount needs, not yet priced."""
+
+    factor: str
+    measured: Filled
+    target: Target
+    flow: Filled
+
+
 class _Spot(NamedTuple):
     """One section in one month: what its lines have in common."""
 
@@ -113,14 +129,19 @@ class LineMaker:
         if factors is None:
             why = f"{version.tariff_id} assesses no factors for basin {section.basin}"
             return [Problem(None, "basin", section.basin, "no_factors", why)]
-        flow = self.data.fill_flow(section.code, month, version.table.missing_data)
+        flow = self.data.fill_flow(section.code, month, version.missing_data)
         head = f"{section.name} {month_zh(month)} "
         spot = _Spot(section, month, version, head, self.parties.side(section, None))
-        return [self._cell(spot, factor, flow) for factor in factors]
+        cells = [self._cell(spot, factor, flow) for factor in factors]
+        why_not = _why_no_reverse(cells)
+        out: list[WaterLine | Problem] = []
+        for cell in cells:
+            out.append(cell if isinstance(cell, Problem) else self._priced(spot, cell, why_not))
+        return out
 
-    def _cell(self, spot: _Spot, factor: str, flow: Filled | str) -> WaterLine | Problem:
+    def _cell(self, spot: _Spot, factor: str, flow: Filled | str) -> _Measured | Problem:
         section, month, version = spot.section, spot.month, spot.version
-        measured = self.data.fill_concentration(section.code, factor, month, version.table.missing_data)
+        measured = self.data.fill_concentration(section.code, factor, month, version.missing_data)
         line = measured.line if isinstance(measured, Filled) else None
         target = self._target(section, factor, version)
         if isinstance(target, str):
@@ -129,9 +150,23 @@ class LineMaker:
             return Problem(line, "factor", f"{factor} {month:%Y-%m}", "missing_data", measured)
         if isinstance(flow, str):
             return Problem(line, "flow_10k_m3", f"{factor} {month:%Y-%m}", "missing_flow", flow)
-        priced = price(version, section.basin, factor, measured.value, target[0], flow.value)
+        return _Measured(factor, measured, target, flow)
+
+    def _priced(self, spot: _Spot, cell: _Measured, why_not: str | None) -> WaterLine | Problem:
+        """Forward if the factor is worse than its target; reverse only if the whole section-month
+        complies (`why_not` is None); else nothing, saying why."""
+        section, version = spot.section, spot.version
+        factor, measured, target, flow = cell
+        args = (version, section.basin, factor, measured.value, target[0], flow.value)
+        if measured.value > target[0]:
+            priced = price(*args)
+        elif why_not is None:
+            priced = reverse_price(*args)
+        else:
+            priced = nothing(why_not if measured.value < target[0] else "")
         if isinstance(priced, str):
-            return Problem(line, "factor", f"{factor} {month:%Y-%m}", "no_standard", priced)
+            month = spot.month
+            return Problem(measured.line, "factor", f"{factor} {month:%Y-%m}", "no_standard", priced)
         return self._line(spot, factor, measured, target, flow, priced)
 
     def _target(self, section: Section, factor: str, version: Version) -> Target | str:
@@ -144,30 +179,52 @@ class LineMaker:
     def _line(
         self, spot: _Spot, factor: str, measured: Filled, target: Target, flow: Filled, priced: Priced
     ) -> WaterLine:
-        section, up = spot.section, self.parties.side(spot.section, factor)
-        payer, receiver = (
-            (spot.downstream, up) if priced.direction == "downstream_pays" else (up, spot.downstream)
-        )
+        section, up, version = spot.section, self.parties.side(spot.section, factor), spot.version
+        reverse = priced.direction == "downstream_pays"
+        payer, receiver = (self._reverse_payer(spot), up) if reverse else (up, spot.downstream)
+        kept = Decimal("0.00")
+        if priced.direction == "upstream_pays" and receiver[1] != PROVINCE and version.province_share:
+            kept = version.rounding.apply(priced.amount * version.province_share)
         notes = f"{measured.note}；{flow.note}" if measured.note and flow.note else measured.note or flow.note
         excess = measured.value - target[0]
         multiple = _MULTIPLE.apply(excess / target[0])
         load = plain(excess * flow.value / 100)
         numbers = (measured.value, target[0], flow.value, excess, multiple, load)
         cell = Cell(f"{spot.head}{FACTOR_ZH[factor]} ", section.basin, *numbers, notes)
-        text = line_text(cell, spot.version, priced, payer, receiver)
+        text = line_text(cell, version, priced, payer, receiver, kept)
         who = ("",) * 5
         if priced.direction != "none":
             who = (payer[0], payer[1], self.via, receiver[0], receiver[1])
         where = (section.code, section.name, spot.month, factor, section.basin)
         amounts = (
-            spot.version.table.method,
+            version.method,
             priced.standard,
             priced.band_above,
             priced.direction,
             priced.amount,
+            kept,
         )
         values = (*where, measured.value, *target, excess, multiple, flow.value, load, *amounts, *who)
-        return assemble(WaterLine, (*values, spot.version.tariff_id, measured.line, notes, text))
+        return assemble(WaterLine, (*values, version.tariff_id, measured.line, notes, text))
+
+    def _reverse_payer(self, spot: _Spot) -> Party:
+        """Who pays the reverse amount: the downstream side, or the province as the table says."""
+        if spot.version.reverse_payer == "province":
+            return self.via, PROVINCE
+        return spot.downstream
+
+
+def _why_no_reverse(cells: Sequence[_Measured | Problem]) -> str | None:
+    """None if the section-month meets its target on every factor; else why it earns no reverse
+    payment (a factor failed, or a factor could not be computed)."""
+    if any(isinstance(c, Problem) for c in cells):
+        return "断面当月有因子未能核算，不判定断面达标，不发生达标补偿"
+    failed = [
+        FACTOR_ZH[c.factor] for c in cells if isinstance(c, _Measured) and c.measured.value > c.target[0]
+    ]
+    if failed:
+        return f"断面当月{'、'.join(failed)}超标，断面未达标，不发生达标补偿"
+    return None
 
 
 def _checked_target(section: Section, factor: str, found: Target | None) -> Target | str:

@@ -5,8 +5,9 @@ then the tail every family shares (剔除记录, 费率表, 运行信息).
 from __future__ import annotations
 
 from dataclasses import asdict
+from decimal import Decimal
 
-from ecocomp.codes import BASIN_ZH, DIRECTION_ZH, FACTOR_ZH
+from ecocomp.codes import BASIN_ZH, DIRECTION_ZH, FACTOR_ZH, PROVINCE
 from ecocomp.families.base import Run
 from ecocomp.families.run import family_report
 from ecocomp.families.water.compute import WaterResult
@@ -15,6 +16,8 @@ from ecocomp.months import month_zh
 from ecocomp.reports.model import Column, Report, Table
 
 __all__ = ["LINES", "SUMMARY", "water_report"]
+
+ZERO = Decimal("0.00")
 
 
 SUMMARY = (
@@ -49,6 +52,7 @@ LINES = (
     Column("band_above", "档位(倍数 >)", "decimal"),
     Column("direction", "方向", "text"),
     Column("amount", "金额(元)", "money", total=True),
+    Column("kept", "省级留存(元)", "money", total=True),
     Column("payer", "付款方", "text"),
     Column("payer_code", "付款方代码", "text"),
     Column("via", "经由", "text"),
@@ -93,7 +97,7 @@ def water_report(run: Run[WaterResult]) -> Report:
             "factor_name": FACTOR_ZH[line.factor],
             "basin": BASIN_ZH[line.basin],
         }
-        | {"direction": DIRECTION_ZH[line.direction]}
+        | {"direction": _direction(line.direction, line.payer_code)}
         | {k: plain(getattr(line, k)) for k in ("concentration", "target", "excess", "multiple", "flow")}
         for line in result.lines
     ]
@@ -103,10 +107,14 @@ def water_report(run: Run[WaterResult]) -> Report:
         asdict(x) | {"month": f"{x.month:%Y-%m}", "concentration": plain(x.concentration)}
         for x in result.excluded
     ]
+    province = result.province
+    got, gave = (province.received, province.paid) if province else (ZERO, ZERO)
     control = [
-        {"item": "上游/下游付款合计（付至省财政）", "amount": result.paid},
-        {"item": "收款合计（省财政拨付）", "amount": result.received},
-        {"item": "省级留存", "amount": result.kept},
+        {"item": "地区付款合计（付至省财政）", "amount": result.paid},
+        {"item": "地区收款合计（省财政拨付）", "amount": result.received},
+        {"item": "省财政收到（留存份额、无省内下游断面）", "amount": got},
+        {"item": "省财政支付（省付或无省内下游断面的达标补偿）", "amount": gave},
+        {"item": "省财政结余（地区付款 − 地区收款）", "amount": result.kept},
     ]
     title = f"水环境区域补偿 {month_zh(result.start)}至{month_zh(result.end)}"
     tables = (
@@ -118,3 +126,10 @@ def water_report(run: Run[WaterResult]) -> Report:
         Table("excluded", "不计算记录", EXCLUDED, excluded),
     )
     return family_report(run, title, tables)
+
+
+def _direction(direction: str, payer: str) -> str:
+    """The direction's name; the reverse amount paid by the province itself says so."""
+    if direction == "downstream_pays" and payer == PROVINCE:
+        return "省付上游"
+    return DIRECTION_ZH[direction]

@@ -25,6 +25,7 @@ from ecocomp.families.water.tables import Band, QualityStandardTable, WaterCompe
 from ecocomp.money import Rounding
 from ecocomp.months import day_date
 from ecocomp.tariffs.files import Tariff
+from ecocomp.tariffs.models import Value
 
 __all__ = [
     "Section",
@@ -122,6 +123,13 @@ class Version:
     limits: Mapping[tuple[str, str, str], Decimal]  # GB 3838-2002 per (factor, water body, class)
     standards: Mapping[tuple[str, str], Decimal]  # load method: yuan per tonne per (basin, factor)
     bands: Mapping[tuple[str, str], tuple[Step, ...]]  # per (basin, factor): highest `above` first
+    method: str  # "load" or "banded"
+    band_amount: str | None  # banded: "fixed" or "base_times_one_plus_multiple"
+    missing_data: str  # "error", "previous_month" or "annual_mean"
+    reverse_rule: str  # "none" or "load": what a fully compliant section-month earns
+    reverse_payer: str | None  # "downstream" or "province"
+    reverse_standards: Mapping[tuple[str, str], Decimal]  # yuan per tonne per (basin, factor)
+    province_share: Decimal  # the part of each upstream-pays amount the province keeps
 
 
 def version_of(tariff: Tariff, standard: Tariff) -> Version:
@@ -143,11 +151,22 @@ def version_of(tariff: Tariff, standard: Tariff) -> Version:
         standard.id,
         tariff.header.document,
         rounding,
-        {str(basin): tuple(factors) for basin, factors in table.factors.items()},
+        {str(basin): tuple(factors.value) for basin, factors in table.factors.items()},
         limits,
-        {(str(b), str(f)): v.value for b, by_factor in table.standards.items() for f, v in by_factor.items()},
+        _per_factor(table.standards),
         _bands(table, rounding),
+        table.method.value,
+        None if table.band_amount is None else table.band_amount.value,
+        table.missing_data.value,
+        table.reverse.rule.value,
+        None if table.reverse.payer is None else table.reverse.payer.value,
+        _per_factor(table.reverse.standards),
+        table.province.share.value,
     )
+
+
+def _per_factor(standards: Mapping[Any, Mapping[Any, Value]]) -> dict[tuple[str, str], Decimal]:
+    return {(str(b), str(f)): v.value for b, by_factor in standards.items() for f, v in by_factor.items()}
 
 
 class Step(NamedTuple):

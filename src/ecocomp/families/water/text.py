@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import NamedTuple
 
-from ecocomp.codes import BASIN_ZH, amount_text, number_text
+from ecocomp.codes import BASIN_ZH, PROVINCE, amount_text, number_text
 from ecocomp.families.water.prices import Priced
 from ecocomp.families.water.rules import Section, Shares, Version
 from ecocomp.places import Places
@@ -86,18 +86,22 @@ class Cell(NamedTuple):
     notes: str  # the substitutions, if any
 
 
-def line_text(cell: Cell, version: Version, priced: Priced, payer: Party, receiver: Party) -> str:
+def line_text(
+    cell: Cell, version: Version, priced: Priced, payer: Party, receiver: Party, kept: Decimal
+) -> str:
     """E.g. 京杭运河九里 2018年3月 总磷 0.30 mg/L − 目标 0.20 mg/L = 0.10 mg/L × 5,000 万m³ ÷ 100 = 5 吨
     × 100,000 元/吨（太湖，苏环办〔2016〕341号）= 500,000.00 元，上游 丹阳市 经省财政 付 下游 …"""
     tail = f"（{cell.notes}）" if cell.notes else ""
     c, t = concentration_text(cell.measured), concentration_text(cell.target)
     if priced.direction == "none" and cell.excess <= 0:
-        return f"{cell.head}{_compliant(c, t, cell.excess, version)}，金额 0.00 元{tail}"
+        return f"{cell.head}{_compliant(c, t, cell.excess, version, priced.reason)}，金额 0.00 元{tail}"
     worse = priced.direction == "upstream_pays"
     g = concentration_text(abs(cell.excess))
     diff = f"{c} mg/L − 目标 {t} mg/L = {g} mg/L" if worse else f"目标 {t} mg/L − {c} mg/L = {g} mg/L"
     basis = _basis(cell.basin, version.document)
-    if version.table.method == "load":
+    if not worse:
+        basis = f"（达标补偿标准，{basis[1:]}"
+    if version.method == "load" or not worse:
         how = f"{diff}{_load(cell, priced, basis)}"
     else:
         how = (
@@ -106,13 +110,26 @@ def line_text(cell: Cell, version: Version, priced: Priced, payer: Party, receiv
         if priced.band_above is None:
             return f"{cell.head}{how}，未超过最低一档，金额 0.00 元{tail}"
         how += _band(priced, priced.band_above, abs(cell.multiple), basis)
-    first, second = ("上游", "下游") if worse else ("下游", "上游")
-    return f"{cell.head}{how}，{first} {payer[0]} 经省财政 付 {second} {receiver[0]}{tail}"
+    return f"{cell.head}{how}，{_who(worse, payer, receiver, kept)}{tail}"
 
 
-def _compliant(c: str, t: str, excess: Decimal, version: Version) -> str:
+def _who(worse: bool, payer: Party, receiver: Party, kept: Decimal) -> str:
+    """Who pays whom: through the province, or with the province itself as a party."""
+    if not worse:
+        if payer[1] == PROVINCE:
+            return f"断面当月全部因子达标，省财政 付 上游 {receiver[0]}"
+        return f"断面当月全部因子达标，下游 {payer[0]} 经省财政 付 上游 {receiver[0]}"
+    if receiver[1] == PROVINCE:
+        return f"上游 {payer[0]} 付 省财政（断面无省内下游地区）"
+    share = f"，其中省级留存 {amount_text(kept)} 元" if kept else ""
+    return f"上游 {payer[0]} 经省财政 付 下游 {receiver[0]}{share}"
+
+
+def _compliant(c: str, t: str, excess: Decimal, version: Version, reason: str) -> str:
     if excess == 0:
-        return f"{c} mg/L = 目标 {t} mg/L，恰好达标，{version.document} 下不发生补偿"
+        return f"{c} mg/L = 目标 {t} mg/L，恰好达标，{version.document} 下本因子不发生补偿"
+    if reason:
+        return f"{c} mg/L < 目标 {t} mg/L，本因子达标；{reason}（{version.document}）"
     return f"{c} mg/L < 目标 {t} mg/L，达标；{version.document} 不设下游补偿上游"
 
 
