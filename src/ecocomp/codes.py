@@ -31,6 +31,7 @@ __all__ = [
     "POLLUTANT_ZH",
     "PROVINCE",
     "REGION_ZH",
+    "SCHEME_NAMES",
     "UNITS",
     "UNIT_NAMES",
     "UNIT_ZH",
@@ -127,6 +128,14 @@ WATER_CLASS_NAMES: Mapping[str, tuple[str, ...]] = {
     "III": ("3", "三", "III类", "3类", "三类"),
     "IV": ("4", "四", "IV类", "4类", "四类"),
     "V": ("5", "五", "V类", "5类", "五类"),
+}
+#: The `scheme` column (考核层级): which compensation scheme a section belongs to, with the
+#: spellings clerks write. "province": the provincial scheme (cross-city, provincial-border,
+#: 入江入湖 sections, S36); "city": the own scheme of the city its two sides lie in (Suzhou's
+#: sections between its own districts, S54). Empty or no column: the provincial scheme.
+SCHEME_NAMES: Mapping[str, tuple[str, ...]] = {
+    "province": ("省", "省级", "省考", "省控", "省级考核", "省级补偿", "provincial"),
+    "city": ("市", "市级", "市考", "市控", "市级考核", "市级补偿", "municipal"),
 }
 BOOLEAN_NAMES: Mapping[str, tuple[str, ...]] = {
     "true": ("是", "yes", "y", "1", "达标", "完成", "√", "✓"),

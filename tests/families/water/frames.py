@@ -24,13 +24,17 @@ ShareRow = tuple[str, str, str, str]
 
 
 def sections(
-    rows: Sequence[SectionRow], targets: Mapping[str, Mapping[str, str]] | None = None
+    rows: Sequence[SectionRow],
+    targets: Mapping[str, Mapping[str, str]] | None = None,
+    schemes: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """(section, name, water_body, basin, target_class, upstream code, downstream code) rows;
-    `targets` gives a section's own target per factor."""
-    own = targets or {}
+    `targets` gives a section's own target per factor, `schemes` a section's scheme ("province"
+    or "city"; none: the column is empty, the provincial scheme)."""
+    own, scheme = targets or {}, schemes or {}
     keys = ["section", "name", "water_body", "basin", "target_class", "upstream", "downstream"]
     columns: dict[str, pa.Array] = {key: texts(r[i] for r in rows) for i, key in enumerate(keys)}
+    columns["scheme"] = texts(scheme.get(r[0]) for r in rows)
     for factor in FACTORS:
         columns[f"target_{factor}"] = decimals((own.get(r[0], {}).get(factor) for r in rows), 4)
     return frame(columns, len(rows))

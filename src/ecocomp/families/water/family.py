@@ -107,14 +107,18 @@ class WaterFamily:
     def reconcile(self, result: WaterResult, inputs: Mapping[str, InputFile]) -> Reconciliation:
         """Monitoring rows read = computed + excluded + rejected (by the ledger check or the rules);
         and the money balances: what the districts paid = what they received + the province's
-        balance, which is the net of the province's own row (0 if it is no party): a failure is a bug."""
+        balance + each city's balance (the cities whose treasury city-scheme sections' money
+        passed through), each the net of the treasury's own row (0 if it is no party): a failure
+        is a bug."""
         province = result.province
         balance = Decimal(0) if province is None else province.net
+        cities = {c.district: c.net for c in result.cities}
         nets = sum((d.net for d in result.districts), Decimal(0))
-        if result.paid != result.received + result.kept or result.kept != balance or nets != 0:
+        held = balance + sum(cities.values(), Decimal(0))
+        if result.paid != result.received + held or result.kept != held or nets != 0:
             raise AssertionError(
                 f"money does not balance: districts paid {result.paid}, received {result.received}, "
-                f"province's balance {balance}"
+                f"province's balance {balance}, cities' balances {cities}"
             )
         monitoring = inputs["monitoring"]
         by_rules = {i.line for i in result.rejected if i.source == monitoring.name}

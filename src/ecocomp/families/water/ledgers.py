@@ -3,7 +3,14 @@
 
 from __future__ import annotations
 
-from ecocomp.codes import BASIN_NAMES, FACTOR_NAMES, FACTORS, WATER_BODY_NAMES, WATER_CLASS_NAMES
+from ecocomp.codes import (
+    BASIN_NAMES,
+    FACTOR_NAMES,
+    FACTORS,
+    SCHEME_NAMES,
+    WATER_BODY_NAMES,
+    WATER_CLASS_NAMES,
+)
 from ecocomp.ledgers.kinds import MONTH, SECTION, Column, Kind, codes_of
 
 __all__ = ["KINDS", "MONITORING", "SECTIONS", "SECTION_SHARES"]
@@ -26,6 +33,13 @@ SECTIONS = Kind(
         ),
         Column("upstream", ("上游", "上游地区", "上游区县"), "place"),
         Column("downstream", ("下游", "下游地区", "下游区县"), "place"),
+        Column(
+            "scheme",
+            ("考核层级", "补偿层级", "层级", "补偿方案", "考核级别"),
+            "code",
+            required=False,
+            codes=codes_of(SCHEME_NAMES),
+        ),
         *(
             Column(
                 f"target_{f}",

@@ -63,7 +63,8 @@ class WaterLine:
     kept: Decimal  # the province's part of it; the receiver gets amount − kept
     payer: str
     payer_code: str
-    via: str
+    via: str  # the treasury the money passes through: 江苏省, or the city of a city-scheme section
+    via_code: str
     receiver: str
     receiver_code: str
     tariff_id: str
@@ -113,6 +114,7 @@ class _Spot(NamedTuple):
     version: Version
     head: str  # "京杭运河九里 2018年3月 "
     downstream: Party
+    treasury: Party  # the province, or the city of a city-scheme section
 
 
 class LineMaker:
@@ -121,17 +123,20 @@ class LineMaker:
     def __init__(self, data: Monitoring, parties: Parties) -> None:
         self.data, self.parties = data, parties
         self.targets: dict[tuple[str, str, str], Target | str] = {}
-        self.via = parties.name(PROVINCE)
 
-    def section_month(self, section: Section, month: date, version: Version) -> list[WaterLine | Problem]:
-        """The lines of one section and month, in the table's order of factors, or their problems."""
+    def section_month(
+        self, section: Section, month: date, version: Version, treasury: str = PROVINCE
+    ) -> list[WaterLine | Problem]:
+        """The lines of one section and month, in the table's order of factors, or their problems;
+        the money passes through `treasury` (the province, or the city of a city-scheme section)."""
         factors = version.factors.get(section.basin)
         if factors is None:
             why = f"{version.tariff_id} assesses no factors for basin {section.basin}"
             return [Problem(None, "basin", section.basin, "no_factors", why)]
         flow = self.data.fill_flow(section.code, month, version.missing_data)
         head = f"{section.name} {month_zh(month)} "
-        spot = _Spot(section, month, version, head, self.parties.side(section, None))
+        via = (self.parties.name(treasury), treasury)
+        spot = _Spot(section, month, version, head, self.parties.side(section, None), via)
         cells = [self._cell(spot, factor, flow) for factor in factors]
         why_not = _why_no_reverse(cells)
         out: list[WaterLine | Problem] = []
@@ -183,7 +188,7 @@ class LineMaker:
         reverse = priced.direction == "downstream_pays"
         payer, receiver = (self._reverse_payer(spot), up) if reverse else (up, spot.downstream)
         kept = Decimal("0.00")
-        if priced.direction == "upstream_pays" and receiver[1] != PROVINCE and version.province_share:
+        if priced.direction == "upstream_pays" and receiver[1] != spot.treasury[1] and version.province_share:
             kept = version.rounding.apply(priced.amount * version.province_share)
         notes = f"{measured.note}；{flow.note}" if measured.note and flow.note else measured.note or flow.note
         excess = measured.value - target[0]
@@ -191,10 +196,10 @@ class LineMaker:
         load = plain(excess * flow.value / 100)
         numbers = (measured.value, target[0], flow.value, excess, multiple, load)
         cell = Cell(f"{spot.head}{FACTOR_ZH[factor]} ", section.basin, *numbers, notes)
-        text = line_text(cell, version, priced, payer, receiver, kept)
-        who = ("",) * 5
+        text = line_text(cell, version, priced, payer, receiver, kept, spot.treasury)
+        who = ("",) * 6
         if priced.direction != "none":
-            who = (payer[0], payer[1], self.via, receiver[0], receiver[1])
+            who = (payer[0], payer[1], *spot.treasury, receiver[0], receiver[1])
         where = (section.code, section.name, spot.month, factor, section.basin)
         amounts = (
             version.method,
@@ -208,9 +213,10 @@ class LineMaker:
         return assemble(WaterLine, (*values, version.tariff_id, measured.line, notes, text))
 
     def _reverse_payer(self, spot: _Spot) -> Party:
-        """Who pays the reverse amount: the downstream side, or the province as the table says."""
+        """Who pays the reverse amount: the downstream side, or the treasury (the province, or the
+        city under a city table) as the table says."""
         if spot.version.reverse_payer == "province":
-            return self.via, PROVINCE
+            return spot.treasury
         return spot.downstream
 
 

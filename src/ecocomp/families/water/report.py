@@ -52,10 +52,11 @@ LINES = (
     Column("band_above", "档位(倍数 >)", "decimal"),
     Column("direction", "方向", "text"),
     Column("amount", "金额(元)", "money", total=True),
-    Column("kept", "省级留存(元)", "money", total=True),
+    Column("kept", "省级留存(元)", "money", total=True),  # a city-scheme line: the city's (市级留存)
     Column("payer", "付款方", "text"),
     Column("payer_code", "付款方代码", "text"),
     Column("via", "经由", "text"),
+    Column("via_code", "经由代码", "text"),
     Column("receiver", "收款方", "text"),
     Column("receiver_code", "收款方代码", "text"),
     Column("tariff_id", "费率表", "text"),
@@ -97,7 +98,7 @@ def water_report(run: Run[WaterResult]) -> Report:
             "factor_name": FACTOR_ZH[line.factor],
             "basin": BASIN_ZH[line.basin],
         }
-        | {"direction": _direction(line.direction, line.payer_code)}
+        | {"direction": _direction(line.direction, line.payer_code, line.via_code)}
         | {k: plain(getattr(line, k)) for k in ("concentration", "target", "excess", "multiple", "flow")}
         for line in result.lines
     ]
@@ -107,29 +108,51 @@ def water_report(run: Run[WaterResult]) -> Report:
         asdict(x) | {"month": f"{x.month:%Y-%m}", "concentration": plain(x.concentration)}
         for x in result.excluded
     ]
-    province = result.province
-    got, gave = (province.received, province.paid) if province else (ZERO, ZERO)
-    control = [
-        {"item": "地区付款合计（付至省财政）", "amount": result.paid},
-        {"item": "地区收款合计（省财政拨付）", "amount": result.received},
-        {"item": "省财政收到（留存份额、无省内下游断面）", "amount": got},
-        {"item": "省财政支付（省付或无省内下游断面的达标补偿）", "amount": gave},
-        {"item": "省财政结余（地区付款 − 地区收款）", "amount": result.kept},
-    ]
     title = f"水环境区域补偿 {month_zh(result.start)}至{month_zh(result.end)}"
     tables = (
         Table("summary", "汇总", SUMMARY, [dict(vars(d)) for d in result.districts], totals=True),
         Table("monthly", "分月汇总", MONTHLY, monthly, totals=True),
         Table("lines", "明细", LINES, lines, totals=True),
         Table("shares", "分担明细", SHARES, shares, totals=True),
-        Table("control", "资金平衡", CONTROL, control),
+        Table("control", "资金平衡", CONTROL, _control(result)),
         Table("excluded", "不计算记录", EXCLUDED, excluded),
     )
     return family_report(run, title, tables)
 
 
-def _direction(direction: str, payer: str) -> str:
-    """The direction's name; the reverse amount paid by the province itself says so."""
-    if direction == "downstream_pays" and payer == PROVINCE:
-        return "省付上游"
+def _control(result: WaterResult) -> list[dict[str, object]]:
+    """资金平衡: what the districts pay in and get back, and each treasury's own flows and balance
+    (the province's; with city-scheme sections, each city's too, and their sum)."""
+    province = result.province
+    got, gave = (province.received, province.paid) if province else (ZERO, ZERO)
+    if not result.cities:
+        return [
+            {"item": "地区付款合计（付至省财政）", "amount": result.paid},
+            {"item": "地区收款合计（省财政拨付）", "amount": result.received},
+            {"item": "省财政收到（留存份额、无省内下游断面）", "amount": got},
+            {"item": "省财政支付（省付或无省内下游断面的达标补偿）", "amount": gave},
+            {"item": "省财政结余（地区付款 − 地区收款）", "amount": result.kept},
+        ]
+    control: list[dict[str, object]] = [
+        {"item": "地区付款合计（付至省、市财政）", "amount": result.paid},
+        {"item": "地区收款合计（省、市财政拨付）", "amount": result.received},
+        {"item": "省财政收到（留存份额、无省内下游断面）", "amount": got},
+        {"item": "省财政支付（省付或无省内下游断面的达标补偿）", "amount": gave},
+        {"item": "省财政结余", "amount": got - gave},
+    ]
+    for city in result.cities:
+        control += [
+            {"item": f"{city.district}财政收到（留存份额、无市内下游断面）", "amount": city.received},
+            {"item": f"{city.district}财政支付（市付或无市内下游断面的达标补偿）", "amount": city.paid},
+            {"item": f"{city.district}财政结余", "amount": city.net},
+        ]
+    control.append({"item": "省、市财政结余合计（地区付款 − 地区收款）", "amount": result.kept})
+    return control
+
+
+def _direction(direction: str, payer: str, via: str) -> str:
+    """The direction's name; the reverse amount paid by the treasury itself (the province's, or
+    a city's under its own scheme) says so."""
+    if direction == "downstream_pays" and payer == via:
+        return "省付上游" if payer == PROVINCE else "市付上游"
     return DIRECTION_ZH[direction]

@@ -24,6 +24,7 @@ from ecocomp.codes import FACTORS
 from ecocomp.families.water.tables import Band, QualityStandardTable, WaterCompensationTable
 from ecocomp.money import Rounding
 from ecocomp.months import day_date
+from ecocomp.places import PlaceInfo, Places
 from ecocomp.tariffs.files import Tariff
 from ecocomp.tariffs.models import Value
 
@@ -33,6 +34,7 @@ __all__ = [
     "Step",
     "Target",
     "Version",
+    "city_of",
     "columns",
     "plain",
     "records",
@@ -58,6 +60,7 @@ class Section:
     upstream: str
     downstream: str
     targets: Mapping[str, Decimal]  # the section's own target per factor (overrides the class limit)
+    scheme: str = "province"  # "province" (省级) or "city" (市级: the city's own scheme, S54)
 
 
 def columns(frame: pd.DataFrame | None) -> dict[str, list[Any]]:
@@ -104,8 +107,23 @@ def sections_from(frame: pd.DataFrame, factors: Iterable[str]) -> dict[str, Sect
             str(row["upstream"]),
             str(row["downstream"]),
             overrides,
+            str(row.get("scheme") or "province"),
         )
     return out
+
+
+def city_of(code: str, places: Places) -> PlaceInfo | None:
+    """The prefecture city a place lies in: a city itself, or the city a district, county-level
+    city or zone belongs to; None for the province, the nation or an unknown place."""
+    place = places.find(code)
+    if place is None:
+        return None
+    if place.level == "city":
+        return place
+    parent = places.find(place.parent) if place.parent else None
+    if place.level in ("county", "zone") and parent is not None and parent.level == "city":
+        return parent
+    return None
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,10 @@ upstream side be shared among districts by sharing coefficients (分担系数); 
 fen by largest remainder, so the parts add up to the line. The province (江苏省) passes the
 money on, keeps the table's share of each upstream-pays amount (`kept`), and is a party of its
 own where it pays the reverse amount or receives for a section with no downstream district in
-Jiangsu: it then has a row (320000) like a district. Every party's net is what it received less
-what it paid, and the nets of all parties, the province included, add up to zero.
+Jiangsu: it then has a row (320000) like a district. The city of a city-scheme section (its
+money passes through the city's treasury, e.g. 苏州市) is a party the same way. Every party's
+net is what it received less what it paid, and the nets of all parties, the treasuries
+included, add up to zero.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal, TypeVar
 
-from ecocomp.codes import PROVINCE
 from ecocomp.errors import LedgerIssue
 from ecocomp.families.water.lines import WaterLine, assemble
 from ecocomp.families.water.rules import Section, Shares
@@ -109,8 +110,8 @@ def _parts(amount: Decimal, weights: tuple[tuple[str, Decimal], ...]) -> tuple[t
 def summaries(
     lines: Sequence[WaterLine], shares: Sequence[ShareLine], parties: Parties
 ) -> tuple[tuple[DistrictMonth, ...], tuple[DistrictTotal, ...]]:
-    """Paid and received per party (districts, and the province when it is one) and month, and
-    for the whole range."""
+    """Paid and received per party (districts, and the province or a city's treasury when it is
+    one) and month, and for the whole range."""
     flows: dict[tuple[str, date], list[Decimal]] = {}
     for share in shares:
         _sums(flows, (share.district_code, share.month))[0 if share.role == "paid" else 1] += share.amount
@@ -118,7 +119,7 @@ def summaries(
         if line.direction == "upstream_pays":
             _sums(flows, (line.receiver_code, line.month))[1] += line.amount - line.kept
             if line.kept:
-                _sums(flows, (PROVINCE, line.month))[1] += line.kept
+                _sums(flows, (line.via_code, line.month))[1] += line.kept
         elif line.direction == "downstream_pays":
             _sums(flows, (line.payer_code, line.month))[0] += line.amount
     monthly = tuple(

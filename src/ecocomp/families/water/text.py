@@ -87,7 +87,13 @@ class Cell(NamedTuple):
 
 
 def line_text(
-    cell: Cell, version: Version, priced: Priced, payer: Party, receiver: Party, kept: Decimal
+    cell: Cell,
+    version: Version,
+    priced: Priced,
+    payer: Party,
+    receiver: Party,
+    kept: Decimal,
+    treasury: Party = ("江苏省", PROVINCE),
 ) -> str:
     """E.g. 京杭运河九里 2018年3月 总磷 0.30 mg/L − 目标 0.20 mg/L = 0.10 mg/L × 5,000 万m³ ÷ 100 = 5 吨
     × 100,000 元/吨（太湖，苏环办〔2016〕341号）= 500,000.00 元，上游 丹阳市 经省财政 付 下游 …"""
@@ -110,19 +116,29 @@ def line_text(
         if priced.band_above is None:
             return f"{cell.head}{how}，未超过最低一档，金额 0.00 元{tail}"
         how += _band(priced, priced.band_above, abs(cell.multiple), basis)
-    return f"{cell.head}{how}，{_who(worse, payer, receiver, kept)}{tail}"
+    return f"{cell.head}{how}，{_who(worse, payer, receiver, kept, treasury)}{tail}"
 
 
-def _who(worse: bool, payer: Party, receiver: Party, kept: Decimal) -> str:
-    """Who pays whom: through the province, or with the province itself as a party."""
+@functools.lru_cache(maxsize=64)
+def _treasury(treasury: Party) -> tuple[str, str]:
+    """The treasury as the texts name it (省财政, 苏州市财政) and its level (省, 市)."""
+    if treasury[1] == PROVINCE:
+        return "省财政", "省"
+    return f"{treasury[0]}财政", "市"
+
+
+def _who(worse: bool, payer: Party, receiver: Party, kept: Decimal, treasury: Party) -> str:
+    """Who pays whom: through the treasury (the province's, or the city's for a city-scheme
+    section), or with the treasury itself as a party."""
+    fiscal, level = _treasury(treasury)
     if not worse:
-        if payer[1] == PROVINCE:
-            return f"断面当月全部因子达标，省财政 付 上游 {receiver[0]}"
-        return f"断面当月全部因子达标，下游 {payer[0]} 经省财政 付 上游 {receiver[0]}"
-    if receiver[1] == PROVINCE:
-        return f"上游 {payer[0]} 付 省财政（断面无省内下游地区）"
-    share = f"，其中省级留存 {amount_text(kept)} 元" if kept else ""
-    return f"上游 {payer[0]} 经省财政 付 下游 {receiver[0]}{share}"
+        if payer[1] == treasury[1]:
+            return f"断面当月全部因子达标，{fiscal} 付 上游 {receiver[0]}"
+        return f"断面当月全部因子达标，下游 {payer[0]} 经{fiscal} 付 上游 {receiver[0]}"
+    if receiver[1] == treasury[1]:
+        return f"上游 {payer[0]} 付 {fiscal}（断面无{level}内下游地区）"
+    share = f"，其中{level}级留存 {amount_text(kept)} 元" if kept else ""
+    return f"上游 {payer[0]} 经{fiscal} 付 下游 {receiver[0]}{share}"
 
 
 def _compliant(c: str, t: str, excess: Decimal, version: Version, reason: str) -> str:
