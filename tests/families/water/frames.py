@@ -11,8 +11,9 @@ import pyarrow as pa
 
 from ecocomp.codes import FACTORS
 from ecocomp.families.water.compute import WaterResult, compute_water
+from ecocomp.families.water.family import WaterRun, run_water
 from ecocomp.tariffs.book import TariffBook
-from tests.builders import dates, decimals, frame, month, texts
+from tests.builders import EX18, dates, decimals, frame, month, texts
 
 DATA = Path(__file__).parent / "data"
 WUZHONG, XIANGCHENG, WUJIANG, KUNSHAN = "320506", "320507", "320509", "320583"
@@ -96,4 +97,16 @@ def compute(
         end=month(last or first),
         book=book,
         shares=None if shares is None else _shares(shares),
+    )
+
+
+def example_run(book: TariffBook) -> WaterRun:
+    """The shipped 2018 example's water run, its three ledgers, January to December."""
+    return run_water(
+        EX18 / "sections.csv",
+        EX18 / "monitoring.csv",
+        shares=EX18 / "section_shares.csv",
+        start=month("2018-01"),
+        end=month("2018-12"),
+        book=book,
     )

@@ -18,9 +18,9 @@ from ecocomp.families.water.tables import WaterCompensationTable
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.files import Tariff
 from ecocomp.tariffs.models import Rule, Value
-from tests.builders import EX18, edited_table, month, shipped_tariffs_dir, user_tables
+from tests.builders import edited_table, month, shipped_tariffs_dir, user_tables
 
-from .frames import WUJIANG, WUZHONG, compute, full, section
+from .frames import WUJIANG, WUZHONG, compute, example_run, full, section
 
 T2017 = "water_compensation/jiangsu-water-2017.toml"
 COMPLIANT = {"CODMn": "5", "NH3-N": "1", "TP": "0.2"}  # CODMn 1 mg/L better, the others on target
@@ -54,14 +54,7 @@ def test_a_factor_that_cannot_be_computed_blocks_the_reverse_payment(book: Tarif
 
 
 def test_no_section_month_of_the_example_both_pays_and_receives(book: TariffBook) -> None:
-    run = run_water(
-        EX18 / "sections.csv",
-        EX18 / "monitoring.csv",
-        shares=EX18 / "section_shares.csv",
-        start=month("2018-01"),
-        end=month("2018-12"),
-        book=book,
-    )
+    run = example_run(book)
     directions: dict[tuple[str, object], set[str]] = defaultdict(set)
     for line in run.result.lines:
         if line.direction != "none":

@@ -19,7 +19,7 @@ from ecocomp.tariffs.book import TariffBook
 from tests.builders import EX18, month, user_tables
 
 from . import frames as wf
-from .frames import WUJIANG, WUZHONG, full
+from .frames import WUJIANG, WUZHONG, example_run, full
 
 SUZHOU = "320500"
 S2017 = "water_compensation/suzhou-water-2017.toml"
@@ -149,14 +149,7 @@ def test_without_the_column_every_section_is_provincial_as_before(tmp_path: Path
     control = {r["item"]: r["amount"] for r in _table(run, "control")}
     assert control["省财政结余（地区付款 − 地区收款）"] == Decimal("1239355.00")
     # the example's internal sections under the Suzhou table copy its figures: the same money
-    shipped = run_water(
-        EX18 / "sections.csv",
-        EX18 / "monitoring.csv",
-        shares=EX18 / "section_shares.csv",
-        start=month("2018-01"),
-        end=month("2018-12"),
-        book=book,
-    ).result
+    shipped = example_run(book).result
     assert shipped.districts == result.districts
     assert shipped.city_treasuries == ((SUZHOU, "苏州市"),)
     assert {x.section for x in shipped.lines if x.tariff_id == "jiangsu-water-2017"} == {
