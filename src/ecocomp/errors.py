@@ -72,6 +72,20 @@ class TariffCheckError(TariffError):
         super().__init__(f"{len(self.findings)} problem(s) in the tariff tables:\n{lines}")
 
 
+class UnsettledTariffError(TariffError):
+    """A run that requires settled tables used provisional ones; `tables` lists them
+    (id, document, status)."""
+
+    def __init__(self, tables: Sequence[tuple[str, str, str]]) -> None:
+        self.tables = tuple(tables)
+        listed = "\n".join(f"  {tid} ({document}): {status}" for tid, document, status in self.tables)
+        super().__init__(
+            f"{len(self.tables)} table(s) in use are not settled, and this run requires settled tables "
+            f'(--require settled / require = "settled"):\n{listed}\n'
+            "Replace them with the official tables (--tariffs DIR), or run without the requirement."
+        )
+
+
 class TariffLookupError(TariffError, LookupError):
     """No table is in force for the family, jurisdiction and date or year asked for."""
 

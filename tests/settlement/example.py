@@ -36,8 +36,9 @@ def serving(settlement: Settlement) -> Iterator[None]:
     command = importlib.import_module("ecocomp.cli.settle")
     config = example_config(EXAMPLE_NAME)
 
-    def served(path: Path, *, tariff_dirs: tuple[Path, ...] = ()) -> Settlement:
-        assert (path, tariff_dirs) == (config, ()), "the command asked for another settlement"
+    def served(path: Path, *, tariff_dirs: tuple[Path, ...] = (), require: str | None = None) -> Settlement:
+        wanted = (path, tariff_dirs, require)
+        assert wanted == (config, (), None), "the command asked for another settlement"
         return settlement
 
     with pytest.MonkeyPatch.context() as patch:

@@ -226,3 +226,26 @@ def test_bad_config_names_the_key(tmp_path: Path) -> None:
 def test_unknown_example_is_a_usage_error() -> None:
     code, output = settle("--example", "nanjing-2030")
     assert code == 2 and "known: suzhou-2018" in output
+
+
+def test_require_settled_refuses_the_provisional_example_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "s.xlsx"
+    code, output = settle("--example", "suzhou-2018", "--require", "settled", "-o", str(out))
+    assert code == 1 and not out.exists()
+    assert "5 table(s) in use are not settled" in output
+    for table in (
+        "jiangsu-electricity-2016",
+        "jiangsu-fund-2018",
+        "jiangsu-sewage-2016",
+        "jiangsu-water-2017",
+        "suzhou-water-2017",
+    ):
+        assert f"  {table} (" in output and "provisional" in output
+    folder = tmp_path / "ex"
+    shutil.copytree(EXAMPLE, folder)
+    config = folder / "settle.toml"
+    config.write_text('require = "settled"\n' + config.read_text("utf-8"), "utf-8")
+    code, output = settle(str(config), "-o", str(out))
+    assert (
+        code == 1 and not out.exists() and "jiangsu-water-2017 (苏环办〔2016〕341号): provisional" in output
+    )

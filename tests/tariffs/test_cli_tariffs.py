@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -11,6 +12,8 @@ from typer.testing import CliRunner
 from ecocomp._version import __version__
 from ecocomp.cli.main import app
 from ecocomp.tariffs.book import TariffBook
+
+BAD_TARIFFS = Path(__file__).parents[1] / "tariffs_bad"
 
 ENV = {"ECOCOMP_TARIFFS": ""}
 
@@ -107,3 +110,24 @@ def test_python_dash_m_runs_the_cli() -> None:
     )
     assert done.returncode == 0
     assert done.stdout.strip() == f"ecocomp {__version__}"
+
+
+def test_list_counts_each_tables_uncertain_values_and_rules(book: TariffBook) -> None:
+    code, out = invoke("tariffs", "list")
+    assert code == 0 and "uncertain" in out
+    rows = {t.id: next(line for line in out.splitlines() if f" {t.id} " in line) for t in book.tariffs}
+    for tariff in book.tariffs:
+        count = len(tariff.uncertain_values())
+        assert f" {count} " in rows[tariff.id].split(tariff.header.status, 1)[1], tariff.id
+    assert len(book.get("jiangsu-water-2017").uncertain_values()) >= 12  # the 2017 standards, reverse
+    assert book.get("jiangsu-credit-bands-2019").uncertain_values() == []
+
+
+def test_show_prints_the_range_beside_a_value(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    table = (BAD_TARIFFS / "range_outside" / "suzhou-fund-2018.toml").read_text("utf-8")
+    (folder / "t.toml").write_text(table.replace("low = 1200", "low = 900"), "utf-8")
+    code, out = invoke("tariffs", "show", "suzhou-fund-test", "--tariffs", str(folder))
+    assert code == 0, out
+    assert "1000 (900..2000)" in out

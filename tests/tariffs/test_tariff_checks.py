@@ -76,6 +76,22 @@ EXPECTED: dict[str, list[tuple[str, str, str, str]]] = {
             "unknown place '火星市'",
         ),
     ],
+    "range_outside": [
+        (
+            "suzhou-fund-2018.toml",
+            "rates.flat",
+            "range",
+            "the range 1200..2000 does not contain the value 1000",
+        ),
+    ],
+    "range_on_verified": [
+        (
+            "suzhou-fund-2018.toml",
+            "rates.flat",
+            "range_on_settled_value",
+            "only an inferred or provisional value has a range; a verified value has none",
+        ),
+    ],
     "rounding_quantum": [
         (
             "suzhou-fund-2018.toml",

@@ -48,13 +48,20 @@ def settle(
     wan_yuan: Annotated[
         bool | None, typer.Option("--wan-yuan/--yuan", help="Show amounts in 万元 in the workbook.")
     ] = None,
+    require: Annotated[
+        Literal["settled"] | None,
+        typer.Option(
+            help="settled: refuse to settle when any table in use is provisional (for a settlement "
+            "that is paid out); default: the config's `require`."
+        ),
+    ] = None,
     issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
 ) -> None:
     """Settle a year: every policy family the config names, in one report."""
     path = _config_path(config, example)
     with issues_written_to(issues_out) as record:
-        settlement = run_settlement(path, tariff_dirs=tuple(tariffs or ()))
+        settlement = run_settlement(path, tariff_dirs=tuple(tariffs or ()), require=require)
         record(settlement.rejected)
     options = settlement.config.output
     writes_xlsx = output is not None and (fmt or output.suffix.lstrip(".").lower()) == "xlsx"

@@ -36,10 +36,20 @@ def _origin(tariff: Tariff) -> str:
 @tariffs_app.command("list")
 @exits_on_error
 def list_tables(tariffs: TariffsOption = None) -> None:
-    """List every table: family, jurisdiction, version, validity, document, status, hash."""
+    """List every table: family, jurisdiction, version, validity, document, status, how many of
+    its values and rules are provisional or inferred ("uncertain"), hash."""
     book = TariffBook.load(tariffs or [])
     table = Table(
-        "id", "family", "jurisdiction", "version", "valid", "document", "status", "sha256", "origin"
+        "id",
+        "family",
+        "jurisdiction",
+        "version",
+        "valid",
+        "document",
+        "status",
+        "uncertain",
+        "sha256",
+        "origin",
     )
     for t in sorted(book.tariffs, key=lambda t: (t.family, t.header.jurisdiction, t.start)):
         h = t.header
@@ -51,6 +61,7 @@ def list_tables(tariffs: TariffsOption = None) -> None:
             t.validity_label(),
             h.document,
             h.status,
+            str(len(t.uncertain_values())),
             t.short_hash,
             _origin(t),
         )
@@ -94,7 +105,7 @@ def show_table(
     table = Table("key", "value", "unit", "evidence", "note")
     for key, leaf in t.values().items():
         if isinstance(leaf, Value):
-            table.add_row(key, str(leaf.value), leaf.unit, leaf.evidence, leaf.note)
+            table.add_row(key, _with_range(leaf), leaf.unit, leaf.evidence, leaf.note)
         elif isinstance(leaf, Rule):
             table.add_row(key, describe(leaf.value), "", leaf.evidence, leaf.note)
         else:
@@ -150,3 +161,12 @@ def diff_tables(
     )
     if changes:
         console.print(table)
+
+
+def _with_range(value: Value) -> str:
+    """A value, and the range the texts allow when it has one: '18750 (18750..30000)'."""
+    if value.low is None and value.high is None:
+        return str(value.value)
+    low = value.value if value.low is None else value.low
+    high = value.value if value.high is None else value.high
+    return f"{value.value} ({low}..{high})"

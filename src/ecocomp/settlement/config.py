@@ -36,6 +36,7 @@ class _Common(_Section):
     title: str = ""
     tariffs: tuple[str, ...] = Field(default=(), strict=False)  # a TOML array
     skip_invalid: bool = False
+    require: Literal["any", "settled"] = "any"  # settled: refuse to settle on provisional tables
     output: OutputOptions = OutputOptions()
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecocomp.errors import ConfigError, LedgerIssue, UsageError
+from ecocomp.errors import ConfigError, LedgerIssue, UnsettledTariffError, UsageError
 from ecocomp.families.base import Result, Run, ledger_paths
 from ecocomp.families.registry import FAMILIES
 from ecocomp.families.run import run_family
@@ -40,8 +40,12 @@ class Settlement:
         return self.config.title or f"环境经济政策资金结算 {self.config.year}年度"
 
 
-def run_settlement(path: Path, *, tariff_dirs: tuple[Path, ...] = ()) -> Settlement:
-    """Run every family the config names; strict unless the config says skip_invalid."""
+def run_settlement(
+    path: Path, *, tariff_dirs: tuple[Path, ...] = (), require: str | None = None
+) -> Settlement:
+    """Run every family the config names; strict unless the config says skip_invalid. With
+    `require` (or the config's) "settled", a provisional table in use is an
+    `UnsettledTariffError` listing every such table, and no settlement is returned."""
     config, digest = load_config(path)
     base = path.parent
     dirs = tuple(_path(base, t, path, "tariffs") for t in config.tariffs) + tariff_dirs
@@ -57,7 +61,20 @@ def run_settlement(path: Path, *, tariff_dirs: tuple[Path, ...] = ()) -> Settlem
             raise ConfigError(str(path), key, str(exc)) from None
         paths = ledger_paths(family, settings, lambda name, where: _path(base, name, path, where))
         runs[key] = run_family(family, paths, params, book=book, skip_invalid=config.skip_invalid)
+    if (require or config.require) == "settled":
+        _require_settled(runs)
     return Settlement(config, path.name, digest, runs)
+
+
+def _require_settled(runs: dict[str, Run[Result]]) -> None:
+    used = {t.id: t for run in runs.values() for t in run.result.tariffs}
+    unsettled = [
+        (t.id, t.header.document, t.header.status)
+        for _, t in sorted(used.items())
+        if t.header.status != "settled"
+    ]
+    if unsettled:
+        raise UnsettledTariffError(unsettled)
 
 
 def _path(base: Path, name: str, config: Path, key: str) -> Path:

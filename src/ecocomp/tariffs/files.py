@@ -95,6 +95,14 @@ class Tariff:
             k for k, v in self.values().items() if isinstance(v, Value | Rule) and v.evidence == "provisional"
         ]
 
+    def uncertain_values(self) -> list[str]:
+        """Key paths of the values and rules tagged provisional or inferred."""
+        return [
+            k
+            for k, v in self.values().items()
+            if isinstance(v, Value | Rule) and v.evidence in ("provisional", "inferred")
+        ]
+
     def uncertain_rules(self) -> list[str]:
         """Key paths of the rules tagged provisional or inferred: a settled table holds none."""
         return [

@@ -102,10 +102,14 @@ class Model(BaseModel):
 
 
 class Value(Model):
-    """One figure of a tariff, with its unit and its evidence tag."""
+    """One figure of a tariff, with its unit and its evidence tag; a provisional or inferred
+    figure may declare the interval the texts allow (`low`, `high`, each bound explained in
+    the note), e.g. 18750 within 18750..30000 for "raised to 1.25-2x"."""
 
     value: ExactNumber
     unit: StrictStr
+    low: ExactNumber | None = None
+    high: ExactNumber | None = None
     evidence: Literal["verified", "translated", "inferred", "provisional"]
     note: StrictStr = ""
 
@@ -130,6 +134,26 @@ class Value(Model):
                 {"unit": repr(unit), "known": ", ".join(UNITS)},
             )
         return unit
+
+    @model_validator(mode="after")
+    def _bounds_hold_the_value(self) -> Value:
+        if self.low is None and self.high is None:
+            return self
+        if self.evidence not in ("inferred", "provisional"):
+            raise PydanticCustomError(
+                "range_on_settled_value",
+                "only an inferred or provisional value has a range; a {evidence} value has none",
+                {"evidence": self.evidence},
+            )
+        low = self.value if self.low is None else self.low
+        high = self.value if self.high is None else self.high
+        if not low <= self.value <= high:
+            raise PydanticCustomError(
+                "range",
+                "the range {low}..{high} does not contain the value {value}",
+                {"low": str(low), "high": str(high), "value": str(self.value)},
+            )
+        return self
 
     @model_validator(mode="after")
     def _provisional_needs_note(self) -> Value:

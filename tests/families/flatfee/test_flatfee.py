@@ -5,6 +5,7 @@ settlement workbook's summary and sheets, and the settlement's JSON Schema."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import jsonschema
@@ -107,3 +108,16 @@ def test_every_legal_rule_carries_its_evidence(flatfee: FlatFeeFamily, tmp_path:
     assert (
         ecocomp("tariffs", "show", "jiangsu-flat-2018", "--tariffs", str(TARIFFS))[1].count("delivered") == 1
     )
+
+
+def test_require_settled_runs_on_settled_tables(flatfee: FlatFeeFamily, tmp_path: Path) -> None:
+    shutil.copy(DATA / "deliveries.csv", tmp_path)
+    config = tmp_path / "settle.toml"
+    text = f'year = 2018\nrequire = "settled"\ntariffs = [{str(TARIFFS)!r}]\n'
+    config.write_text(text + '[flatfee]\ndeliveries = "deliveries.csv"\n', "utf-8")
+    out = tmp_path / "s.json"
+    code, output = ecocomp("settle", str(config), "-o", str(out))
+    assert code == 0, output
+    assert json.loads(out.read_text("utf-8"))["manifest"]["config"]["require"] == "settled"
+    code, output = ecocomp("settle", str(config), "--require", "settled", "-o", str(out))
+    assert code == 0, output
