@@ -36,9 +36,15 @@ def serving(settlement: Settlement) -> Iterator[None]:
     command = importlib.import_module("ecocomp.cli.settle")
     config = example_config(EXAMPLE_NAME)
 
-    def served(path: Path, *, tariff_dirs: tuple[Path, ...] = (), require: str | None = None) -> Settlement:
-        wanted = (path, tariff_dirs, require)
-        assert wanted == (config, (), None), "the command asked for another settlement"
+    def served(
+        path: Path,
+        *,
+        tariff_dirs: tuple[Path, ...] = (),
+        require: str | None = None,
+        with_range: bool = False,
+    ) -> Settlement:
+        wanted = (path, tariff_dirs, require, with_range)
+        assert wanted == (config, (), None, False), "the command asked for another settlement"
         return settlement
 
     with pytest.MonkeyPatch.context() as patch:

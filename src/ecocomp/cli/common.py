@@ -91,21 +91,42 @@ def _debug() -> bool:
 def print_summary(report: Report) -> None:
     """The report's first table on the terminal, with its totals (for runs without -o).
 
-    Shows the first column and the figures; the long texts are in the written reports.
+    Shows the first column and the figures; the long texts are in the written reports. A money
+    column followed by its "<key>_low" and "<key>_high" columns (a settlement with the range)
+    shows in one cell of three lines: the central figure, the low and the high.
     """
     from rich.console import Console
     from rich.table import Table as RichTable
 
     table = report.tables[0]
-    shown = [c for i, c in enumerate(table.columns) if i == 0 or c.kind in ("money", "ratio")]
+    keys = {c.key for c in table.columns}
+    ranged = {c.key for c in table.columns if {f"{c.key}_low", f"{c.key}_high"} <= keys}
+    bounds = {f"{key}_{end}" for key in ranged for end in ("low", "high")}
+    shown = [
+        c
+        for i, c in enumerate(table.columns)
+        if (i == 0 or c.kind in ("money", "ratio")) and c.key not in bounds
+    ]
     view = RichTable(title=report.title)
     for column in shown:
-        view.add_column(column.zh, justify="left" if column.kind == "text" else "right")
+        header = f"{column.zh}\n中/低/高" if column.key in ranged else column.zh
+        view.add_column(header, justify="left" if column.kind == "text" else "right")
+
+    def cells(values: Callable[[str], object]) -> list[str]:
+        out = []
+        for c in shown:
+            text = _cell(values(c.key), c.kind)
+            if c.key in ranged and text:
+                low, high = (_cell(values(f"{c.key}_{end}"), c.kind) for end in ("low", "high"))
+                text += f"\n{low}\n{high}"
+            out.append(text)
+        return out
+
     for row in table.rows:
-        view.add_row(*(_cell(row.get(c.key), c.kind) for c in shown))
+        view.add_row(*cells(row.get))
     if table.totals:
         sums = column_totals(table)
-        view.add_row(*("合计" if i == 0 else _cell(sums.get(c.key), c.kind) for i, c in enumerate(shown)))
+        view.add_row("合计", *cells(sums.get)[1:])
     Console(highlight=False, width=None if sys.stdout.isatty() else 160).print(view)
 
 

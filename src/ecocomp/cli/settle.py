@@ -55,13 +55,24 @@ def settle(
             "that is paid out); default: the config's `require`."
         ),
     ] = None,
+    with_range: Annotated[
+        bool,
+        typer.Option(
+            "--range",
+            help="Also the figures with every ranged tariff value at its low and at its high bound: "
+            "汇总 shows each amount's central, low (·低) and high (·高) figure (default: the config's "
+            "`range`).",
+        ),
+    ] = False,
     issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
 ) -> None:
     """Settle a year: every policy family the config names, in one report."""
     path = _config_path(config, example)
     with issues_written_to(issues_out) as record:
-        settlement = run_settlement(path, tariff_dirs=tuple(tariffs or ()), require=require)
+        settlement = run_settlement(
+            path, tariff_dirs=tuple(tariffs or ()), require=require, with_range=with_range
+        )
         record(settlement.rejected)
     options = settlement.config.output
     writes_xlsx = output is not None and (fmt or output.suffix.lstrip(".").lower()) == "xlsx"

@@ -37,6 +37,7 @@ class _Common(_Section):
     tariffs: tuple[str, ...] = Field(default=(), strict=False)  # a TOML array
     skip_invalid: bool = False
     require: Literal["any", "settled"] = "any"  # settled: refuse to settle on provisional tables
+    range: bool = False  # true: also the figures at the low and high readings of ranged values
     output: OutputOptions = OutputOptions()
 
 
@@ -51,6 +52,8 @@ class SettleConfig(_Common):
         """The config as the run info records it: common keys, every family's section (null
         when absent), then the output options."""
         common = self.model_dump(mode="json", by_alias=True, exclude={"families"})
+        if not common["range"]:
+            del common["range"]  # recorded only when asked for: a run without it reads as before
         output = common.pop("output")
         sections = {
             key: (self.families[key].model_dump(mode="json", by_alias=True) if key in self.families else None)

@@ -11,23 +11,38 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
+from decimal import Decimal
 
 from ecocomp._version import __version__
+from ecocomp.families.base import Result, Run
 from ecocomp.families.registry import FAMILIES
 from ecocomp.reports.manifest import rejected_table, tariffs_table
 from ecocomp.reports.model import Column, Report, Table
 from ecocomp.settlement.run import Settlement
 from ecocomp.tariffs.files import Tariff
+from ecocomp.tariffs.readings import ranged_values
 
-__all__ = ["family_reports", "settlement_report", "summary_columns"]
+__all__ = ["RANGE_SUFFIXES", "family_reports", "settlement_report", "summary_columns"]
 
 PLACE_COLUMNS = (Column("district", "地区", "text"), Column("district_code", "地区代码", "text"))
 SHARED_TABLES = ("rejected", "tables_used")
+#: With the range computed, each money column of 汇总 is followed by its low and high column.
+RANGE_SUFFIXES = (("low", "低"), ("high", "高"))
 
 
-def summary_columns() -> tuple[Column, ...]:
-    """汇总's columns: the place, then every registered family's summary columns."""
-    return PLACE_COLUMNS + tuple(c for family in FAMILIES.values() for c in family.summary_columns)
+def summary_columns(with_range: bool = False) -> tuple[Column, ...]:
+    """汇总's columns: the place, then every registered family's summary columns; `with_range`:
+    each money column followed by "<key>_low" and "<key>_high" ("…·低", "…·高")."""
+    columns: list[Column] = list(PLACE_COLUMNS)
+    for family in FAMILIES.values():
+        for column in family.summary_columns:
+            columns.append(column)
+            if with_range and column.kind == "money":
+                columns += [
+                    replace(column, key=f"{column.key}_{key}", zh=f"{column.zh}·{zh}")
+                    for key, zh in RANGE_SUFFIXES
+                ]
+    return tuple(columns)
 
 
 def settlement_report(settlement: Settlement, generated_at: datetime | None = None) -> Report:
@@ -35,7 +50,8 @@ def settlement_report(settlement: Settlement, generated_at: datetime | None = No
     it None for byte-identical CSV, JSON and Parquet)."""
     reports = family_reports(settlement)
     chart = tuple(key for family in FAMILIES.values() for key in family.chart_columns)
-    summary = Table("summary", "汇总", summary_columns(), _summary_rows(settlement), totals=True, chart=chart)
+    columns = summary_columns(settlement.with_range)
+    summary = Table("summary", "汇总", columns, _summary_rows(settlement), totals=True, chart=chart)
     tables = [summary]
     for family, report in reports.items():
         tables += [_prefixed(family, t) for t in report.tables if t.key not in SHARED_TABLES]
@@ -50,14 +66,38 @@ def family_reports(settlement: Settlement) -> dict[str, Report]:
 
 
 def _summary_rows(settlement: Settlement) -> list[dict[str, object]]:
-    """One row per place any family concerns, in place-code order."""
-    figures = [c.key for c in summary_columns()[len(PLACE_COLUMNS) :]]
+    """One row per place any family concerns, in place-code order. With the range computed,
+    each money figure's low and high are the least and the greatest of its central, all-low and
+    all-high figures: which way a bound moves a place is computed, never assumed."""
+    columns = summary_columns(settlement.with_range)
+    figures = [c.key for c in columns[len(PLACE_COLUMNS) :]]
     rows: dict[str, dict[str, object]] = {}
-    for key, run in settlement.runs.items():
+    central = _place_figures(settlement.runs)
+    readings = [_place_figures(runs) for runs in settlement.readings.values()]
+    for code in sorted(set(central).union(*readings)):
+        name = next(found[code][0] for found in (central, *readings) if code in found)
+        row: dict[str, object] = {"district": name, "district_code": code} | dict.fromkeys(figures)
+        row |= central.get(code, ("", {}))[1]
+        rows[code] = row
+    if not readings:
+        return list(rows.values())
+    money = [c.key for c in summary_columns()[len(PLACE_COLUMNS) :] if c.kind == "money"]
+    for code, row in rows.items():
+        for key in money:
+            found = [row[key], *(r.get(code, ("", {}))[1].get(key) for r in readings)]
+            amounts = [v for v in found if isinstance(v, Decimal)]
+            row[f"{key}_low"] = min(amounts) if amounts else None
+            row[f"{key}_high"] = max(amounts) if amounts else None
+    return list(rows.values())
+
+
+def _place_figures(runs: Mapping[str, Run[Result]]) -> dict[str, tuple[str, dict[str, object]]]:
+    """Place code -> (its name, its figures from every family's run)."""
+    found: dict[str, tuple[str, dict[str, object]]] = {}
+    for key, run in runs.items():
         for place in FAMILIES[key].by_place(run):
-            blank = {"district": place.name, "district_code": place.code} | dict.fromkeys(figures)
-            rows.setdefault(place.code, blank).update(place.figures)
-    return [rows[code] for code in sorted(rows)]
+            found.setdefault(place.code, (place.name, {}))[1].update(place.figures)
+    return found
 
 
 def _prefixed(family: str, table: Table) -> Table:
@@ -96,9 +136,29 @@ def _manifest(
         "families": {family: dict(report.manifest) for family, report in reports.items()},
         "warnings": [w for report in reports.values() for w in _strings(report.manifest.get("warnings"))],
     }
+    if settlement.with_range:
+        info["range"] = _range_info(settlement)
     if generated_at is not None:
         info["generated_at"] = generated_at.isoformat(timespec="seconds")
     return info
+
+
+def _range_info(settlement: Settlement) -> dict[str, object]:
+    """How the low and high columns were made, and the ranged values of the tables used."""
+    ranged = {
+        t.id: {
+            path: f"{v.low if v.low is not None else v.value}..{v.high if v.high is not None else v.value}"
+            for path, v in ranged_values(t.model).items()
+        }
+        for t in _unique_tariffs(settlement)
+    }
+    return {
+        "readings": ["central", *settlement.readings],
+        "method": "each ranged tariff value at its low bound (all-low run) and at its high bound "
+        "(all-high run); per place, <key>_low and <key>_high are the least and the greatest of the "
+        "central, all-low and all-high figures; their totals are sums of those per-place figures",
+        "ranged_values": {k: v for k, v in ranged.items() if v},
+    }
 
 
 def _strings(value: object) -> list[str]:

@@ -8,7 +8,7 @@ lays out one report over them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecocomp.errors import ConfigError, LedgerIssue, UnsettledTariffError, UsageError
@@ -17,18 +17,26 @@ from ecocomp.families.registry import FAMILIES
 from ecocomp.families.run import run_family
 from ecocomp.settlement.config import SettleConfig, load_config
 from ecocomp.tariffs.book import TariffBook
+from ecocomp.tariffs.readings import READINGS
 
 __all__ = ["SettleConfig", "Settlement", "load_config", "run_settlement"]
 
 
 @dataclass(frozen=True)
 class Settlement:
-    """A finished settlement: the config as read and each family's run, by family key."""
+    """A finished settlement: the config as read and each family's run, by family key; with
+    the range computed, also every family's run at the low and at the high reading of the
+    ranged tariff values (`readings`: reading -> family key -> run; empty without the range)."""
 
     config: SettleConfig
     config_name: str
     config_sha256: str
     runs: dict[str, Run[Result]]
+    readings: dict[str, dict[str, Run[Result]]] = field(default_factory=dict)
+
+    @property
+    def with_range(self) -> bool:
+        return bool(self.readings)
 
     @property
     def rejected(self) -> tuple[LedgerIssue, ...]:
@@ -41,15 +49,33 @@ class Settlement:
 
 
 def run_settlement(
-    path: Path, *, tariff_dirs: tuple[Path, ...] = (), require: str | None = None
+    path: Path,
+    *,
+    tariff_dirs: tuple[Path, ...] = (),
+    require: str | None = None,
+    with_range: bool = False,
 ) -> Settlement:
     """Run every family the config names; strict unless the config says skip_invalid. With
     `require` (or the config's) "settled", a provisional table in use is an
-    `UnsettledTariffError` listing every such table, and no settlement is returned."""
+    `UnsettledTariffError` listing every such table, and no settlement is returned. With
+    `with_range` (or the config's `range = true`) the settlement is run twice more, with every
+    ranged tariff value at its low and at its high bound (`Settlement.readings`)."""
     config, digest = load_config(path)
     base = path.parent
     dirs = tuple(_path(base, t, path, "tariffs") for t in config.tariffs) + tariff_dirs
     book = TariffBook.load(list(dirs))
+    runs = _runs(config, path, book)
+    if (require or config.require) == "settled":
+        _require_settled(runs)
+    readings: dict[str, dict[str, Run[Result]]] = {}
+    if with_range or config.range:
+        readings = {reading: _runs(config, path, book.at_reading(reading)) for reading in READINGS}
+    return Settlement(config, path.name, digest, runs, readings)
+
+
+def _runs(config: SettleConfig, path: Path, book: TariffBook) -> dict[str, Run[Result]]:
+    """Each family the config names, run on `book`, by family key (in registry order)."""
+    base = path.parent
     runs: dict[str, Run[Result]] = {}
     for key, family in FAMILIES.items():
         settings = config.families.get(key)
@@ -61,9 +87,7 @@ def run_settlement(
             raise ConfigError(str(path), key, str(exc)) from None
         paths = ledger_paths(family, settings, lambda name, where: _path(base, name, path, where))
         runs[key] = run_family(family, paths, params, book=book, skip_invalid=config.skip_invalid)
-    if (require or config.require) == "settled":
-        _require_settled(runs)
-    return Settlement(config, path.name, digest, runs)
+    return runs
 
 
 def _require_settled(runs: dict[str, Run[Result]]) -> None:

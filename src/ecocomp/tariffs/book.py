@@ -22,6 +22,7 @@ from ecocomp.places import Places
 from ecocomp.tariffs.checks import check_tables, jurisdiction_code
 from ecocomp.tariffs.files import Tariff, read_folder
 from ecocomp.tariffs.models import PlacesTable
+from ecocomp.tariffs.readings import at_reading
 
 __all__ = ["TARIFFS_ENV", "TariffBook", "shipped_tariffs_dir"]
 
@@ -101,6 +102,16 @@ class TariffBook:
         raise TariffLookupError(
             family, jurisdiction, when, [f"{t.validity_label()} ({t.id})" for t in versions]
         )
+
+    def at_reading(self, reading: str) -> TariffBook:
+        """The same book with every ranged value of every table at its `reading` bound ("low"
+        or "high"); ids, hashes, headers, origins and places are kept, so a run at a reading
+        cites the tables the central run cites. A table without a range is the same object."""
+        tariffs = []
+        for tariff in self.tariffs:
+            model = at_reading(tariff.model, reading)
+            tariffs.append(tariff if model is tariff.model else replace(tariff, model=model))
+        return TariffBook(tuple(tariffs), self.places)
 
     @property
     def replacements(self) -> list[Tariff]:
