@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import tempfile
+import zipfile
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -251,6 +253,61 @@ def test_xlsx_text_never_becomes_a_formula(tmp_path: Path) -> None:
     assert {c.data_type for c in cells} == {"s"}
     note = book["运行信息"]["B2"]
     assert (note.value, note.data_type) == ("=2+2", "s")
+
+
+BANNER = "注意：以下数字使用了暂定费率表，不是最终结算依据：js-2018（苏政发〔2019〕2号）。"
+
+
+def banner_report() -> Report:
+    """The sample report with a banner (and a chart) on its lines table."""
+    lines = Table("lines", "明细", LINE_COLUMNS, LINES, totals=True, chart=("amount",))
+    return Report("t", (replace(lines, banner=BANNER, chart_note="含暂定数"), SUMMARY), MANIFEST)
+
+
+def test_xlsx_banner_is_the_first_row_and_the_table_moves_down_one(tmp_path: Path) -> None:
+    write_report(banner_report(), tmp_path / "b.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "b.xlsx")["明细"]
+    assert sheet["A1"].value == BANNER and sheet["A1"].data_type == "s"
+    assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:F1"]
+    a1 = sheet["A1"]
+    assert a1.font.b and a1.alignment.wrap_text and a1.fill.fgColor.rgb == "FFFFEB9C"
+    assert [c.value for c in sheet[2]] == [c.zh for c in LINE_COLUMNS]
+    assert sheet["A3"].value == "吴江区"
+    assert [c.value for c in sheet[6]] == ["合计", "=SUM(B3:B5)", "=SUM(C3:C5)", None, "=SUM(E3:E5)", None]
+    assert sheet.freeze_panes == "A3"
+    assert sheet.auto_filter.ref == "A2:F5"
+    assert sheet.print_title_rows == "$1:$2"
+    cached = openpyxl.load_workbook(tmp_path / "b.xlsx", data_only=True)["明细"]
+    assert Decimal(str(cached["C6"].value)) == EXACT_AMOUNT
+    frame = pd.read_excel(tmp_path / "b.xlsx", sheet_name="明细", header=1)
+    assert list(frame.columns) == [c.zh for c in LINE_COLUMNS]
+    with zipfile.ZipFile(tmp_path / "b.xlsx") as archive:
+        chart = archive.read("xl/charts/chart1.xml").decode("utf-8")
+    assert "统筹资金（元）（含暂定数）" in chart and "$A$3:$A$5" in chart and "$C$3:$C$5" in chart
+    other = openpyxl.load_workbook(tmp_path / "b.xlsx")["汇总"]  # a table without a banner
+    assert other["A1"].value == "项目" and other.freeze_panes == "A2"
+
+
+def test_xlsx_banner_over_a_single_column(tmp_path: Path) -> None:
+    table = Table("notes", "说明", (Column("item", "项目", "text"),), [{"item": "x"}], banner=BANNER)
+    write_report(Report("t", (table,), {}), tmp_path / "one.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "one.xlsx")["说明"]
+    assert (sheet["A1"].value, sheet["A2"].value, sheet["A3"].value) == (BANNER, "项目", "x")
+    assert not sheet.merged_cells.ranges
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "parquet"])
+def test_exports_leave_the_banner_out(tmp_path: Path, fmt: str) -> None:
+    plain, bannered = tmp_path / "plain", tmp_path / "banner"
+    plain.mkdir()
+    bannered.mkdir()
+    with_chart = replace(make_report().tables[0], chart=("amount",))
+    write_report(Report("t", (with_chart, SUMMARY), MANIFEST), plain / f"r.{fmt}")
+    write_report(banner_report(), bannered / f"r.{fmt}")
+    names = sorted(p.name for p in plain.iterdir())
+    assert names == sorted(p.name for p in bannered.iterdir())
+    for name in names:
+        assert (plain / name).read_bytes() == (bannered / name).read_bytes(), name
 
 
 def test_xlsx_run_info_sheet_flattens_the_manifest(xlsx: Path) -> None:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import zipfile
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,14 +19,18 @@ import jsonschema
 import openpyxl
 import pyarrow.parquet as pq
 import pytest
+from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from ecocomp.cli.main import app
 from ecocomp.examples import examples_dir
+from ecocomp.families.registry import register, unregister
 from ecocomp.reports.model import Report, column_totals
 from ecocomp.reports.schema import schema_text, shipped_schema
-from ecocomp.settlement.run import Settlement
+from ecocomp.settlement.report import provisional_banner, settlement_report
+from ecocomp.settlement.run import Settlement, run_settlement
 from ecocomp.settlement.schemas import example_reports, report_schemas, schema_names
+from tests.families.flatfee.family import DATA, FLATFEE, TARIFFS
 
 from .example import ENV, serving, settle
 from .libreoffice import recalculated_sheets, soffice
@@ -36,7 +43,7 @@ def test_workbook_sheets_and_cached_totals(workbook: Path, report: Report) -> No
     assert book.sheetnames[:3] == ["汇总", "汇总图", "统筹资金汇总"]
     assert {"剔除记录", "费率表", "运行信息"} <= set(book.sheetnames)
     summary = book["汇总"]
-    header = [c.value for c in summary[1]]
+    header = [c.value for c in summary[2]]  # under the provisional banner
     total_row = next(r for r in summary.iter_rows(values_only=True) if r[0] == "合计")
     for key, total in column_totals(report.tables[0]).items():
         column = next(c for c in report.tables[0].columns if c.key == key)
@@ -44,6 +51,111 @@ def test_workbook_sheets_and_cached_totals(workbook: Path, report: Report) -> No
     info = {r[0]: r[1] for r in book["运行信息"].iter_rows(min_row=2, values_only=True)}
     assert info["command"] == "settle" and "generated_at" in info
     assert any(k.endswith("sha256") for k in info)
+
+
+PROVISIONAL = (
+    "jiangsu-electricity-2016",
+    "jiangsu-fund-2018",
+    "jiangsu-sewage-2016",
+    "jiangsu-water-2017",
+    "suzhou-water-2017",
+)
+
+
+def test_summary_sheet_opens_with_the_provisional_banner(
+    workbook: Path, report: Report, settlement: Settlement
+) -> None:
+    summary = report.tables[0]
+    banner = summary.banner
+    assert banner is not None and banner.startswith("注意：以下数字使用了暂定费率表，不是最终结算依据：")
+    assert "provisional" not in banner
+    used = {t.id: t for run in settlement.runs.values() for t in run.result.tariffs}
+    assert sorted(i for i, t in used.items() if t.header.status == "provisional") == list(PROVISIONAL)
+    named = [f"{i}（{used[i].header.document}）" for i in PROVISIONAL]
+    assert banner.endswith("、".join(named) + "。")
+    assert [banner.index(n) for n in named] == sorted(banner.index(n) for n in named)  # sorted by id
+    assert banner == provisional_banner(list(used.values()))
+
+    sheet = openpyxl.load_workbook(workbook)["汇总"]
+    last = get_column_letter(len(summary.columns))
+    assert sheet["A1"].value == banner and sheet["A1"].data_type == "s"
+    assert [str(r) for r in sheet.merged_cells.ranges] == [f"A1:{last}1"]
+    a1 = sheet["A1"]
+    assert a1.font.b and a1.alignment.wrap_text and a1.fill.fgColor.rgb == "FF" + "FFEB9C"
+    assert [c.value for c in sheet[2]] == [c.zh for c in summary.columns]
+    lines = len(summary.rows)
+    assert [sheet.cell(3 + i, 2).value for i in range(lines)] == [r["district_code"] for r in summary.rows]
+    totals_row = 3 + lines
+    assert sheet.cell(totals_row, 1).value == "合计" and sheet.max_row == totals_row
+    sums = 0
+    for col, column in enumerate(summary.columns, start=1):
+        cell = sheet.cell(totals_row, col)
+        if column.total:
+            letter = cell.column_letter
+            assert cell.value == f"=SUM({letter}3:{letter}{totals_row - 1})", column.key
+            sums += 1
+    assert sums == sum(c.total for c in summary.columns) >= 8
+    assert sheet.freeze_panes == "A3"
+    assert sheet.auto_filter.ref == f"A2:{last}{totals_row - 1}"  # header and lines, not the totals
+    assert sheet.print_title_rows == "$1:$2"
+
+
+def test_summary_chart_title_says_it_includes_provisional_figures(workbook: Path, report: Report) -> None:
+    with zipfile.ZipFile(workbook) as archive:
+        charts = [
+            archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("xl/charts/chart")
+        ]
+    assert len(charts) == 1
+    title = "".join(re.findall(r"<a:t>([^<]*)</a:t>", charts[0].split("</c:title>")[0]))
+    assert title.endswith("（含暂定数）"), title
+    last = 2 + len(report.tables[0].rows)
+    assert f"'汇总'!$A$3:$A${last}" in charts[0] or f"汇总!$A$3:$A${last}" in charts[0]
+
+
+def test_terminal_summary_starts_with_the_banner(settlement: Settlement, report: Report) -> None:
+    with serving(settlement):
+        result = CliRunner().invoke(app, ["settle", "--example", "suzhou-2018"], env=ENV)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == report.tables[0].banner
+    assert "注意" not in result.stderr
+
+
+@pytest.fixture
+def flatfee() -> Iterator[None]:
+    """The test-only family, whose one table (jiangsu-flat-2018) is settled."""
+    register(FLATFEE)
+    yield
+    unregister(FLATFEE.key)
+
+
+def test_a_settlement_on_settled_tables_shows_no_banner(flatfee: None, tmp_path: Path) -> None:
+    shutil.copy(DATA / "deliveries.csv", tmp_path)
+    config = tmp_path / "settle.toml"
+    config.write_text(
+        f'year = 2018\ntariffs = [{str(TARIFFS)!r}]\n[flatfee]\ndeliveries = "deliveries.csv"\n', "utf-8"
+    )
+    summary = settlement_report(run_settlement(config)).tables[0]
+    assert summary.banner is None and summary.chart_note is None
+    out = tmp_path / "s.xlsx"
+    code, output = settle(str(config), "-o", str(out))
+    assert code == 0, output
+    sheet = openpyxl.load_workbook(out)["汇总"]
+    assert [c.value for c in sheet[1]] == [c.zh for c in summary.columns]
+    assert not sheet.merged_cells.ranges and sheet.freeze_panes == "A2"
+    assert sheet.print_title_rows == "$1:$1"
+    total = 2 + len(summary.rows)
+    column = next(i for i, c in enumerate(summary.columns, start=1) if c.key == "flat_fee")
+    cell = sheet.cell(total, column)
+    assert cell.value == f"=SUM({cell.column_letter}2:{cell.column_letter}{total - 1})"
+    with zipfile.ZipFile(out) as archive:
+        chart = next(
+            archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("xl/charts/")
+        )
+    assert "暂定" not in chart
+    result = CliRunner().invoke(app, ["settle", str(config)], env=ENV)
+    assert result.exit_code == 0, result.output
+    assert "注意" not in result.output and "暂定" not in result.output
+    assert result.stdout.lstrip().startswith(settlement_report(run_settlement(config)).title)
 
 
 @pytest.mark.slow

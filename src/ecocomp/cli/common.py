@@ -93,7 +93,8 @@ def print_summary(report: Report) -> None:
 
     Shows the first column and the figures; the long texts are in the written reports. A money
     column followed by its "<key>_low" and "<key>_high" columns (a settlement with the range)
-    shows in one cell of three lines: the central figure, the low and the high.
+    shows in one cell of three lines: the central figure, the low and the high. A table with a
+    banner (e.g. figures on provisional rates) has it printed first, on one line of its own.
     """
     from rich.console import Console
     from rich.table import Table as RichTable
@@ -127,7 +128,10 @@ def print_summary(report: Report) -> None:
     if table.totals:
         sums = column_totals(table)
         view.add_row("合计", *cells(sums.get)[1:])
-    Console(highlight=False, width=None if sys.stdout.isatty() else 160).print(view)
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    if table.banner:
+        console.print(table.banner, markup=False, soft_wrap=True)
+    console.print(view)
 
 
 def _cell(value: object, kind: str) -> str:

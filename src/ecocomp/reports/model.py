@@ -7,7 +7,10 @@ module holds the model and pure helpers only and imports no writer. Rules of the
 - values are str, int, Decimal, datetime.date, bool or None; a float anywhere is refused
   (`MoneyError`) before anything is written (`ecocomp.reports.checks`);
 - totals are exact sums of the Decimal (or int) column, computed once (`column_totals`);
-- headers and sheet names exist in Chinese and in English (the English ones are the keys).
+- headers and sheet names exist in Chinese and in English (the English ones are the keys);
+- a table may carry a banner, a notice for people (e.g. that figures rest on provisional rates):
+  the workbook shows it above the table's header and the terminal summary before the table;
+  it is never data, so CSV, JSON and Parquet leave it out.
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ class Table:
     rows: Sequence[Mapping[str, object]]
     totals: bool = False
     chart: tuple[str, ...] = ()  # XLSX: a bar chart of these columns by the first column
+    banner: str | None = None  # XLSX and terminal: a notice shown above the table (never data)
+    chart_note: str | None = None  # XLSX: added to the chart's title, e.g. "含暂定数"
 
     def name(self, language: str) -> str:
         """The sheet name in `language`."""

@@ -7,7 +7,10 @@ the same figure Excel does.
 
 Layout: row 1 is the header (bold, filled, wrapped), frozen; an autofilter covers header and
 lines, not the totals row; widths fit the content (East-Asian wide characters count 2); print is
-landscape A4, one page wide, header row repeated, the report title in the page header.
+landscape A4, one page wide, header row repeated, the report title in the page header. A table
+with a banner (`Table.banner`) has it as row 1 instead, merged across the table's width, bold,
+wrapped and filled, and everything below moves down one row (frozen and repeated on every
+printed page with the header); its chart's title ends with the table's `chart_note`.
 
 Number formats: money `#,##0.00;[Red]-#,##0.00`, ratio `0.00%`, date `yyyy-mm-dd`, a decimal
 column with as many places as its longest value; an int column that is totalled (a count) is
@@ -51,6 +54,7 @@ WAN_YUAN_FORMAT = '0\\.0000"万";[Red]-0\\.0000"万"'
 ID_FORMAT = "0"
 NUMBER_FORMATS = {"int": "#,##0", "ratio": "0.00%", "date": "yyyy-mm-dd", "text": "@"}
 HEADER_FILL = "#DDEBF7"
+BANNER_FILL, BANNER_FONT = "#FFEB9C", "#9C0006"
 MAX_ROWS = 1_048_576
 EXCEL_DIGITS = 15  # significant digits Excel keeps of a number
 MAX_WIDTH, MIN_WIDTH, HEADER_WRAP = 60, 6, 24
@@ -94,19 +98,20 @@ def write_xlsx(report: Report, target: Path, *, language: str, wan_yuan: bool) -
 def _add_chart(book: Any, sheet: str, name: str, table: Table, language: str) -> None:
     """A chartsheet with a bar per row of `table` for each charted column (e.g. net per district)."""
     chart = book.add_chart({"type": "bar"})
-    last = len(table.rows)
+    top = _header_row(table)
+    last = top + len(table.rows)
     for key in table.chart:
         col = next(i for i, c in enumerate(table.columns) if c.key == key)
         chart.add_series(
             {
-                "name": [sheet, 0, col],
-                "categories": [sheet, 1, 0, last, 0],
-                "values": [sheet, 1, col, last, col],
+                "name": [sheet, top, col],
+                "categories": [sheet, top + 1, 0, last, 0],
+                "values": [sheet, top + 1, col, last, col],
                 "invert_if_negative": False,
             }
         )
     headers = " / ".join(c.header(language) for c in table.columns if c.key in table.chart)
-    chart.set_title({"name": headers})
+    chart.set_title({"name": headers + (f"（{table.chart_note}）" if table.chart_note else "")})
     chart.set_x_axis({"num_format": "#,##0", "major_gridlines": {"visible": True}})
     chart.set_y_axis({"reverse": True, "label_position": "low"})
     chart.set_legend({"position": "bottom"})
@@ -156,6 +161,9 @@ class _Styles:
                 props |= {"border": 1, "align": "center"}
             elif role == "total":
                 props |= {"bold": True, "top": 1}
+            elif role == "banner":
+                props |= {"bold": True, "bg_color": BANNER_FILL, "font_color": BANNER_FONT}
+                props |= {"text_wrap": True, "valign": "vcenter", "border": 1}
             else:  # long texts (explanations) wrap within the capped width; rows align at the top
                 props |= {"valign": "top"} | ({"text_wrap": True} if num_format == "@" else {})
             self._cache[(num_format, role)] = self.book.add_format(props)
@@ -172,20 +180,38 @@ class _Styles:
         return NUMBER_FORMATS[column.kind]
 
 
+def _header_row(table: Table) -> int:
+    """The header's row (0-based): 1 below a banner, else 0; the lines follow it."""
+    return 1 if table.banner else 0
+
+
 def _write_sheet(sheet: Any, table: Table, styles: _Styles, language: str, title: str) -> None:
-    """Header, lines, totals, then widths, panes, filter and print setup."""
-    if len(table.rows) + 2 > MAX_ROWS:
+    """Banner, header, lines, totals, then widths, panes, filter and print setup."""
+    top = _header_row(table)
+    if len(table.rows) + top + 2 > MAX_ROWS:
         raise UsageError(f"table {table.key!r} has {len(table.rows)} rows, more than Excel holds; use CSV")
     places = {c.key: _places(table, c) for c in table.columns}
     formats = [styles.number_format(c, places[c.key]) for c in table.columns]
+    widths = _widths(table, places, styles.wan_yuan, language)
+    if table.banner:
+        _write_banner(sheet, table.banner, styles.get("@", "banner"), widths)
     for col, column in enumerate(table.columns):
-        sheet.write_string(0, col, column.header(language), styles.get("@", "header"))
-    for row, values in enumerate(table.rows, start=1):
+        sheet.write_string(top, col, column.header(language), styles.get("@", "header"))
+    for row, values in enumerate(table.rows, start=top + 1):
         for col, column in enumerate(table.columns):
             _write_cell(sheet, row, col, values[column.key], column, styles.get(formats[col]), language)
     if table.totals:
         _write_totals(sheet, table, [styles.get(f, "total") for f in formats], language)
-    _layout(sheet, table, language, title, _widths(table, places, styles.wan_yuan, language))
+    _layout(sheet, table, language, title, widths)
+
+
+def _write_banner(sheet: Any, banner: str, fmt: Any, widths: Sequence[float]) -> None:
+    """The banner in row 1, merged across the table's columns, tall enough for its wrapped text."""
+    if len(widths) > 1:
+        sheet.merge_range(0, 0, 0, len(widths) - 1, "", fmt)
+    sheet.write_string(0, 0, banner, fmt)  # always text, as every cell from a report
+    lines = -(-text_width(banner) // max(1, int(sum(widths)) - 2))
+    sheet.set_row(0, 16 * lines + 6)
 
 
 def _write_cell(sheet: Any, row: int, col: int, value: object, column: Column, fmt: Any, lang: str) -> None:
@@ -207,7 +233,8 @@ def _write_totals(sheet: Any, table: Table, formats: Sequence[Any], language: st
     """The totals row: the label, then a live SUM over the lines with ecocomp's exact total cached."""
     from xlsxwriter.utility import xl_col_to_name  # type: ignore[import-untyped, unused-ignore]
 
-    row, totals = len(table.rows) + 1, column_totals(table)
+    first = _header_row(table) + 2  # the first line's row as Excel numbers it
+    row, totals = len(table.rows) + first - 1, column_totals(table)
     sheet.write_string(row, 0, TOTAL_LABEL[language], formats[0])
     for col, column in enumerate(table.columns[1:], start=1):
         if column.key not in totals:
@@ -218,7 +245,7 @@ def _write_totals(sheet: Any, table: Table, formats: Sequence[Any], language: st
             sheet.write_number(row, col, cached, formats[col])
             continue
         letter = xl_col_to_name(col)
-        sheet.write_formula(row, col, f"=SUM({letter}2:{letter}{row})", formats[col], cached)
+        sheet.write_formula(row, col, f"=SUM({letter}{first}:{letter}{row})", formats[col], cached)
 
 
 def excel_number(value: int | Decimal, kind: str, where: str) -> float | int:
@@ -279,15 +306,16 @@ def _layout(sheet: Any, table: Table, language: str, title: str, widths: Sequenc
     """Widths, header height, frozen header, autofilter and print setup."""
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
+    top = _header_row(table)
     lines = max(-(-text_width(c.header(language)) // max(1, int(w) - 2)) for c, w in _pairs(table, widths))
-    sheet.set_row(0, 15 * lines + 3)
+    sheet.set_row(top, 15 * lines + 3)
     _row_heights(sheet, table, widths)
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, len(table.rows), len(table.columns) - 1)
+    sheet.freeze_panes(top + 1, 0)
+    sheet.autofilter(top, 0, top + len(table.rows), len(table.columns) - 1)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0)
+    sheet.repeat_rows(0, top)  # the banner, if any, and the header on every printed page
     sheet.set_header("&C" + title[:120].replace("&", "&&"))
     sheet.set_footer(_FOOTER[language])
 
@@ -295,7 +323,7 @@ def _layout(sheet: Any, table: Table, language: str, title: str, widths: Sequenc
 def _row_heights(sheet: Any, table: Table, widths: Sequence[float]) -> None:
     """Rows with wrapped text get the height their longest text needs (not every viewer autofits)."""
     texts = [(c.key, max(1, int(w) - 2)) for c, w in _pairs(table, widths) if c.kind == "text"]
-    for row, values in enumerate(table.rows, start=1):
+    for row, values in enumerate(table.rows, start=_header_row(table) + 1):
         lines = max((-(-text_width(str(values[k] or "")) // w) for k, w in texts), default=1)
         if lines > 1:
             sheet.set_row(row, 15 * lines + 3)

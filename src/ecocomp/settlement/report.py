@@ -3,12 +3,13 @@ tariff tables used, every rejected row, and the run info.
 
 The summary's family columns are the family results' own figures, so each column's total is
 the family command's total; blank where a family does not concern a place (e.g. a district
-inside 苏州市区 is not a payer of its own).
+inside 苏州市区 is not a payer of its own). When any tariff table in use is provisional, 汇总
+carries a banner naming each one (`provisional_banner`), and its chart's title says 含暂定数.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -22,12 +23,14 @@ from ecocomp.settlement.run import Settlement
 from ecocomp.tariffs.files import Tariff
 from ecocomp.tariffs.readings import ranged_values
 
-__all__ = ["RANGE_SUFFIXES", "family_reports", "settlement_report", "summary_columns"]
+__all__ = ["RANGE_SUFFIXES", "family_reports", "provisional_banner", "settlement_report", "summary_columns"]
 
 PLACE_COLUMNS = (Column("district", "地区", "text"), Column("district_code", "地区代码", "text"))
 SHARED_TABLES = ("rejected", "tables_used")
 #: With the range computed, each money column of 汇总 is followed by its low and high column.
 RANGE_SUFFIXES = (("low", "低"), ("high", "高"))
+BANNER_LEAD = "注意：以下数字使用了暂定费率表，不是最终结算依据："
+CHART_NOTE = "含暂定数"
 
 
 def summary_columns(with_range: bool = False) -> tuple[Column, ...]:
@@ -51,13 +54,33 @@ def settlement_report(settlement: Settlement, generated_at: datetime | None = No
     reports = family_reports(settlement)
     chart = tuple(key for family in FAMILIES.values() for key in family.chart_columns)
     columns = summary_columns(settlement.with_range)
-    summary = Table("summary", "汇总", columns, _summary_rows(settlement), totals=True, chart=chart)
+    tariffs = _unique_tariffs(settlement)
+    banner = provisional_banner(tariffs)
+    summary = Table(
+        "summary",
+        "汇总",
+        columns,
+        _summary_rows(settlement),
+        totals=True,
+        chart=chart,
+        banner=banner,
+        chart_note=CHART_NOTE if banner else None,
+    )
     tables = [summary]
     for family, report in reports.items():
         tables += [_prefixed(family, t) for t in report.tables if t.key not in SHARED_TABLES]
-    tariffs = _unique_tariffs(settlement)
     tables += [_rejected(reports), tariffs_table(tariffs)]
     return Report(settlement.title, tuple(tables), _manifest(settlement, reports, generated_at))
+
+
+def provisional_banner(tariffs: Sequence[Tariff]) -> str | None:
+    """The notice 汇总 opens with when any of `tariffs` is provisional, naming each such table
+    with its document, sorted by id; None when every table is settled."""
+    provisional = sorted((t for t in tariffs if t.header.status == "provisional"), key=lambda t: t.id)
+    if not provisional:
+        return None
+    named = (f"{t.id}（{t.header.document}）" if t.header.document else t.id for t in provisional)
+    return BANNER_LEAD + "、".join(named) + "。"
 
 
 def family_reports(settlement: Settlement) -> dict[str, Report]:
