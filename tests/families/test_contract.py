@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ecocomp.codes import EVIDENCE
 from ecocomp.families.base import Result, Run
 from ecocomp.families.registry import FAMILIES, register, unregister
 from ecocomp.reports.text import json_bytes
@@ -102,3 +103,29 @@ def test_explanations_cite_a_document(key: str, settled: tuple[Settlement, Settl
     ]
     assert explained, f"{key} explains no line"
     assert all(any(doc in text for doc in documents) for text in explained if text)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_place_figure_says_what_it_rests_on(key: str, settled: tuple[Settlement, Settlement]) -> None:
+    """Issue 12: an empty basis would mark a place 已核实 on nothing; every use names a table of the run."""
+    run = settled[0].runs[key]
+    used = {t.id for t in run.result.tariffs}
+    places = list(FAMILIES[key].by_place(run))
+    assert places
+    for place in places:
+        assert place.basis.uses, (key, place.code)
+        tables = {ref.split(":", 1)[0] for ref, _ in place.basis.uses}
+        assert tables - {"places-jiangsu"} <= used, (key, place.code)
+        assert {tag for _, tag in place.basis.uses} <= set(EVIDENCE)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_explained_line_carries_its_evidence(key: str, settled: tuple[Settlement, Settlement]) -> None:
+    """Issue 12: each table of computed lines has the evidence code and the values behind it."""
+    tables = [t for t in FAMILIES[key].report(settled[0].runs[key]).tables if t.rows]
+    explained = [t for t in tables if any(c.key == "explanation" for c in t.columns)]
+    assert explained
+    for table in explained:
+        keys = [c.key for c in table.columns]
+        assert "evidence" in keys and "evidence_values" in keys, (key, table.key)
+        assert {row["evidence"] for row in table.rows} <= set(EVIDENCE), (key, table.key)

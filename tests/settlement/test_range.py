@@ -97,14 +97,20 @@ def test_the_low_and_high_figures_re_derived_by_hand(tmp_path: Path) -> None:
         ), place
     totals = column_totals(report.tables[0])
     assert totals["flat_fee"] == Decimal("15043.80")
-    assert totals["flat_fee_low"] == Decimal("12035.04")
-    assert totals["flat_fee_high"] == Decimal("18353.44")
+    # a sum of per-place extremes is the figure of no reading: the range columns have no total,
+    # each reading's own totals are in the run info and in the notes under 汇总
+    assert "flat_fee_low" not in totals and "flat_fee_high" not in totals
     columns = {c.key: c for c in report.tables[0].columns}
     assert columns["flat_fee_low"].zh == "定额费(元)·低" and columns["flat_fee_high"].zh == "定额费(元)·高"
-    assert columns["flat_fee_low"].total and columns["flat_fee_high"].kind == "money"
+    assert not columns["flat_fee_low"].total and columns["flat_fee_high"].kind == "money"
     info = report.manifest["range"]
     assert isinstance(info, dict)
     assert info["ranged_values"] == {"jiangsu-flat-2018": {"rate": "10..15.25"}}
+    # 12,506.25 + 2,500.05 + 37.50 at 12.5 元/吨; 15,257.63 + 3,050.06 + 45.75 at 15.25 元/吨
+    assert info["totals"]["low"]["flat_fee"] == "12035.04"
+    assert info["totals"]["central"]["flat_fee"] == "15043.80"
+    assert info["totals"]["high"]["flat_fee"] == "18353.44"
+    assert "合计（低值）：定额费(元) 12,035.04" in report.tables[0].notes
 
 
 def test_low_and_high_are_the_least_and_greatest_whatever_way_a_bound_moves(tmp_path: Path) -> None:
@@ -136,7 +142,8 @@ def test_without_the_range_no_extra_columns_and_the_same_bytes(tmp_path: Path) -
     assert with_range != before
     data = json.loads(with_range)
     assert {"flat_fee_low", "flat_fee_high"} <= set(data["summary"][0])
-    assert {"flat_fee_low", "flat_fee_high"} <= set(data["totals"]["summary"])
+    assert not {"flat_fee_low", "flat_fee_high"} & set(data["totals"]["summary"])
+    assert data["manifest"]["range"]["totals"]["high"]["flat_fee"] == "18353.44"
     assert "range" not in json.loads(before)["manifest"]
 
 
@@ -149,7 +156,9 @@ def test_settle_range_on_the_example_every_family_low_central_high(tmp_path: Pat
     sheet = book["汇总"]
     assert str(sheet["A1"].value).startswith("注意：")  # the example's tables are provisional
     header = [c.value for c in sheet[2]]
-    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=3, values_only=True)]
+    every = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=3, values_only=True)]
+    end = next(i for i, r in enumerate(every) if r[header[0]] == "合计")
+    rows, totals, notes_rows = every[:end], every[end], every[end + 1 :]
     checked = 0
     for column in (c for c in summary_columns() if c.kind == "money"):
         low, high = f"{column.zh}·低", f"{column.zh}·高"
@@ -163,8 +172,9 @@ def test_settle_range_on_the_example_every_family_low_central_high(tmp_path: Pat
             assert Decimal(str(row[low])).quantize(CENT) <= central <= Decimal(str(row[high])).quantize(CENT)
             checked += 1
     assert checked >= 20
-    totals = next(r for r in rows if r[header[0]] == "合计")
-    assert Decimal(str(totals["定额费(元)·高"])).quantize(CENT) == Decimal("18353.44")
+    assert totals["定额费(元)·高"] is None  # no total of per-place extremes
+    notes = [str(r[header[0]]) for r in notes_rows if str(r[header[0]]).startswith("合计（")]
+    assert "定额费(元) 18,353.44" in next(n for n in notes if n.startswith("合计（高值）"))
 
 
 def test_the_terminal_summary_shows_central_low_and_high(tmp_path: Path) -> None:

@@ -79,14 +79,22 @@ def test_summary_sheet_opens_with_the_provisional_banner(
     sheet = openpyxl.load_workbook(workbook)["汇总"]
     last = get_column_letter(len(summary.columns))
     assert sheet["A1"].value == banner and sheet["A1"].data_type == "s"
-    assert [str(r) for r in sheet.merged_cells.ranges] == [f"A1:{last}1"]
+    merged = sorted(
+        (str(r) for r in sheet.merged_cells.ranges), key=lambda r: int(r.split(":")[1][len(last) :])
+    )
+    notes_at = range(4 + len(summary.rows) + 1, 4 + len(summary.rows) + 1 + len(summary.notes))
+    assert merged == [f"A1:{last}1", *(f"A{row}:{last}{row}" for row in notes_at)]  # banner, notes
     a1 = sheet["A1"]
     assert a1.font.b and a1.alignment.wrap_text and a1.fill.fgColor.rgb == "FF" + "FFEB9C"
     assert [c.value for c in sheet[2]] == [c.zh for c in summary.columns]
     lines = len(summary.rows)
     assert [sheet.cell(3 + i, 2).value for i in range(lines)] == [r["district_code"] for r in summary.rows]
     totals_row = 3 + lines
-    assert sheet.cell(totals_row, 1).value == "合计" and sheet.max_row == totals_row
+    assert sheet.cell(totals_row, 1).value == "合计"
+    # a blank row, then the notes naming the uncertain values the marked figures rest on
+    assert summary.notes and sheet.cell(totals_row + 1, 1).value is None
+    notes = [sheet.cell(totals_row + 2 + i, 1).value for i in range(len(summary.notes))]
+    assert notes == list(summary.notes) and sheet.max_row == totals_row + 1 + len(summary.notes)
     sums = 0
     for col, column in enumerate(summary.columns, start=1):
         cell = sheet.cell(totals_row, col)
@@ -120,6 +128,34 @@ def test_terminal_summary_starts_with_the_banner(settlement: Settlement, report:
     assert "注意" not in result.stderr
 
 
+def test_every_summary_figure_on_a_provisional_table_is_marked(
+    workbook: Path, settlement: Settlement
+) -> None:
+    """On the example every family's tables are provisional (PROVISIONAL): each place's figures of
+    a family are marked 暂定 exactly where the place has figures of that family; read back from
+    the workbook, the marks are the Chinese labels."""
+    sheet = openpyxl.load_workbook(workbook, data_only=True)["汇总"]
+    header = [c.value for c in sheet[2]]
+    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=3, values_only=True)]
+    rows = rows[: next(i for i, r in enumerate(rows) if r["地区"] == "合计")]
+    groups = {
+        "统筹资金依据等级": ("统筹资金(元)", "返还(元)", "奖励(元)", "净上缴(元)"),
+        "水补偿依据等级": ("水补偿支付(元)", "水补偿收到(元)", "水补偿净额(元)"),
+        "加价依据等级": ("差别电价加价(元)", "差别水价加价(元)", "加价合计(元)"),
+    }
+    assert set(groups) <= set(header)
+    marked = 0
+    for row in rows:
+        for mark, figures in groups.items():
+            has_figures = any(row[f] is not None for f in figures)
+            assert row[mark] == ("暂定" if has_figures else None), (row["地区"], mark)
+            marked += has_figures
+    assert marked >= 20
+    notes = [str(r[0]) for r in sheet.iter_rows(values_only=True) if r[0] and "：" in str(r[0])]
+    for table in ("jiangsu-fund-2018", "jiangsu-water-2017", "suzhou-water-2017", "jiangsu-electricity-2016"):
+        assert any(n.startswith(f"{table}：") and "tariff.status（暂定）" in n for n in notes), table
+
+
 @pytest.fixture
 def flatfee() -> Iterator[None]:
     """The test-only family, whose one table (jiangsu-flat-2018) is settled."""
@@ -147,6 +183,9 @@ def test_a_settlement_on_settled_tables_shows_no_banner(flatfee: None, tmp_path:
     column = next(i for i, c in enumerate(summary.columns, start=1) if c.key == "flat_fee")
     cell = sheet.cell(total, column)
     assert cell.value == f"=SUM({cell.column_letter}2:{cell.column_letter}{total - 1})"
+    mark = [c.value for c in sheet[1]].index("定额费依据等级") + 1
+    assert {sheet.cell(row, mark).value for row in range(2, total)} == {"已核实"}
+    assert not summary.notes and sheet.max_row == total  # nothing uncertain: no note under 汇总
     with zipfile.ZipFile(out) as archive:
         chart = next(
             archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("xl/charts/")
@@ -266,8 +305,8 @@ def test_json_output_validates_against_the_shipped_schema(exports: dict[str, Pat
         jsonschema.validate(document, shipped_schema("settlement"))
 
 
-def test_shipped_schemas_are_up_to_date(settlement: Settlement) -> None:
-    schemas = report_schemas(example_reports(settlement))
+def test_shipped_schemas_are_up_to_date() -> None:
+    schemas = report_schemas(example_reports())
     assert tuple(schemas) == schema_names() == ("settlement", "fund", "water")
     for name in schema_names():
         assert schema_text(schemas[name]) == schema_text(shipped_schema(name)), (
@@ -361,3 +400,16 @@ def test_require_settled_refuses_the_provisional_example_and_writes_nothing(tmp_
     assert (
         code == 1 and not out.exists() and "jiangsu-water-2017 (苏环办〔2016〕341号): provisional" in output
     )
+
+
+def test_settle_range_json_validates_against_the_shipped_schema(tmp_path: Path) -> None:
+    out = tmp_path / "s.json"
+    args = ["settle", "--example", "suzhou-2018", "--range", "-o", str(out)]
+    code, output = settle(*args[1:])
+    assert code == 0, output
+    data = json.loads(out.read_text("utf-8"))
+    jsonschema.validate(data, shipped_schema("settlement"))
+    assert {"water_net_low", "water_net_high", "water_evidence"} <= set(data["summary"][0])
+    data["summary"][0]["water_net_low"] = 1.5  # a JSON number where a decimal string belongs
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, shipped_schema("settlement"))

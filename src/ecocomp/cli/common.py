@@ -17,8 +17,10 @@ from ecocomp.errors import DataError, EcocompError, LedgerIssue, LedgerValidatio
 from ecocomp.families.base import Result, Run
 from ecocomp.ledgers.issues import write_issues
 from ecocomp.reports.model import Report, column_totals
+from ecocomp.reports.ranges import with_range
 from ecocomp.reports.write import write_report
-from ecocomp.tariffs.book import TARIFFS_ENV
+from ecocomp.tariffs.book import TARIFFS_ENV, TariffBook
+from ecocomp.tariffs.readings import READINGS
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -94,7 +96,9 @@ def print_summary(report: Report) -> None:
     Shows the first column and the figures; the long texts are in the written reports. A money
     column followed by its "<key>_low" and "<key>_high" columns (a settlement with the range)
     shows in one cell of three lines: the central figure, the low and the high. A table with a
-    banner (e.g. figures on provisional rates) has it printed first, on one line of its own.
+    banner (e.g. figures on provisional rates) has it printed first, on one line of its own; its
+    notes (e.g. the provisional values its marked rows rest on) follow the table. A column of
+    codes (e.g. the evidence marks) shows its Chinese labels.
     """
     from rich.console import Console
     from rich.table import Table as RichTable
@@ -106,7 +110,9 @@ def print_summary(report: Report) -> None:
     shown = [
         c
         for i, c in enumerate(table.columns)
-        if (i == 0 or c.kind in ("money", "ratio")) and c.key not in bounds
+        if (i == 0 or c.kind in ("money", "ratio") or c.labels)
+        and c.key not in bounds
+        and any(r.get(c.key) is not None for r in table.rows)
     ]
     view = RichTable(title=report.title)
     for column in shown:
@@ -116,7 +122,7 @@ def print_summary(report: Report) -> None:
     def cells(values: Callable[[str], object]) -> list[str]:
         out = []
         for c in shown:
-            text = _cell(values(c.key), c.kind)
+            text = _cell(c.shown(values(c.key), "zh"), c.kind)
             if c.key in ranged and text:
                 low, high = (_cell(values(f"{c.key}_{end}"), c.kind) for end in ("low", "high"))
                 text += f"\n{low}\n{high}"
@@ -132,6 +138,8 @@ def print_summary(report: Report) -> None:
     if table.banner:
         console.print(table.banner, markup=False, soft_wrap=True)
     console.print(view)
+    for note in table.notes:
+        console.print(note, markup=False, soft_wrap=True)
 
 
 def _cell(value: object, kind: str) -> str:
@@ -174,6 +182,24 @@ OutputOption = Annotated[
         help="Write the report: .xlsx, .csv (other tables beside it), .json or .parquet.",
     ),
 ]
+RangeOption = Annotated[
+    bool,
+    typer.Option(
+        "--range",
+        help="Also the figures with every ranged tariff value at its low and at its high bound: the "
+        "summary shows each amount's central, low (·低) and high (·高) figure.",
+    ),
+]
+
+
+def ranged(report: Report, rerun: Callable[[TariffBook], Report], book: TariffBook, wanted: bool) -> Report:
+    """`report`, with `wanted` its summary ranged over the runs at the low and the high reading
+    (`rerun(book)` makes the report of the same command on another book)."""
+    if not wanted:
+        return report
+    return with_range(report, {reading: rerun(book.at_reading(reading)) for reading in READINGS})
+
+
 SkipInvalidOption = Annotated[
     bool,
     typer.Option(help="Compute the valid rows, list every rejected row in the report, and still exit 1."),

@@ -9,7 +9,7 @@ A family is one folder under `ecocomp/families/`: its tariff tables (`tables`), 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -22,6 +22,7 @@ from ecocomp.reports.manifest import InputFile
 from ecocomp.reports.model import Column, Report
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.catalogue import TableCheck, TariffFamily
+from ecocomp.tariffs.evidence import Basis
 from ecocomp.tariffs.files import Tariff
 
 __all__ = [
@@ -99,11 +100,14 @@ class Run(Generic[R_co]):
 
 @dataclass(frozen=True)
 class PlaceFigures:
-    """One place's figures for the settlement summary (keys of the family's summary columns)."""
+    """One place's figures for the settlement summary (keys of the family's summary columns),
+    and what they rest on (`basis`: every tariff value and rule that went into them), from which
+    the settlement marks the place's figures and names the uncertain values under 汇总."""
 
     code: str
     name: str
     figures: Mapping[str, Decimal | None]
+    basis: Basis = field(default_factory=Basis)
 
 
 class Family(Protocol):

@@ -16,10 +16,11 @@ from ecocomp.errors import UsageError
 from ecocomp.families.base import Family, Progress, Result, Run
 from ecocomp.ledgers.ledger import Ledger, read_ledger
 from ecocomp.reports.manifest import input_file, manifest, rejected_table, stop_if_invalid, tariffs_table
-from ecocomp.reports.model import Report, Table
+from ecocomp.reports.model import Column, Report, Table
 from ecocomp.tariffs.book import TariffBook
+from ecocomp.tariffs.evidence import Basis, evidence_notes
 
-__all__ = ["family_report", "read_ledgers", "run_family"]
+__all__ = ["family_report", "read_ledgers", "run_family", "summary_table"]
 
 
 def run_family(
@@ -84,3 +85,17 @@ def family_report(
     info |= dict(extra or {})
     tail = (rejected or rejected_table(run.rejected), tariffs_table(result.tariffs))
     return Report(title, (*tables, *tail), info)
+
+
+def summary_table(
+    columns: tuple[Column, ...],
+    rows: Sequence[Mapping[str, object]],
+    basis: Basis,
+    row_key: str,
+    *,
+    key: str = "summary",
+    zh: str = "汇总",
+) -> Table:
+    """A family's first summary: totalled, its rows matched across readings by `row_key` (for
+    `--range`), and under it the notes naming the uncertain values its figures rest on (`basis`)."""
+    return Table(key, zh, columns, rows, totals=True, notes=evidence_notes(basis), row_key=row_key)

@@ -10,7 +10,10 @@ module holds the model and pure helpers only and imports no writer. Rules of the
 - headers and sheet names exist in Chinese and in English (the English ones are the keys);
 - a table may carry a banner, a notice for people (e.g. that figures rest on provisional rates):
   the workbook shows it above the table's header and the terminal summary before the table;
-  it is never data, so CSV, JSON and Parquet leave it out.
+  it is never data, so CSV, JSON and Parquet leave it out;
+- a table may carry notes, lines for people shown under it (e.g. which provisional values its
+  marked rows rest on), in the workbook below the totals and on the terminal after the table;
+  never data either.
 """
 
 from __future__ import annotations
@@ -32,16 +35,26 @@ Total = int | Decimal
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its stable English key, its Chinese header, its kind, whether it is totalled."""
+    """One column: its stable English key, its Chinese header, its kind, whether it is totalled,
+    and for a column of codes the (code, Chinese label) pairs: the data (CSV, JSON, Parquet) keeps
+    the code, the Chinese workbook and terminal show the label."""
 
     key: str
     zh: str
     kind: ColumnKind
     total: bool = False
+    labels: tuple[tuple[str, str], ...] = ()
+    optional: bool = False  # JSON Schema: may be absent (e.g. the range columns of a run without)
 
     def header(self, language: str) -> str:
         """The header in `language` ("zh" or "en"; English headers are the keys)."""
         return self.zh if language == "zh" else self.key
+
+    def shown(self, value: object, language: str) -> object:
+        """The value as people read it in `language`: a code's label in Chinese, else the value."""
+        if self.labels and language == "zh" and isinstance(value, str):
+            return dict(self.labels).get(value, value)
+        return value
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,8 @@ class Table:
     chart: tuple[str, ...] = ()  # XLSX: a bar chart of these columns by the first column
     banner: str | None = None  # XLSX and terminal: a notice shown above the table (never data)
     chart_note: str | None = None  # XLSX: added to the chart's title, e.g. "含暂定数"
+    notes: tuple[str, ...] = ()  # XLSX and terminal: lines shown under the table (never data)
+    row_key: str | None = None  # the column naming a row across runs (e.g. "payer_code")
 
     def name(self, language: str) -> str:
         """The sheet name in `language`."""

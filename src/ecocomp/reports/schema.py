@@ -63,7 +63,7 @@ def _table_schema(table: Table) -> dict[str, object]:
         "description": f"{table.zh} ({table.key})",
         "items": {
             "type": "object",
-            "required": [c.key for c in table.columns],
+            "required": [c.key for c in table.columns if not c.optional],
             "properties": {c.key: _column_schema(c) for c in table.columns},
             "additionalProperties": False,
         },
@@ -82,6 +82,9 @@ def _totals_schema(table: Table) -> dict[str, object]:
 def _column_schema(column: Column) -> dict[str, object]:
     schema = dict(KIND_SCHEMAS[column.kind])
     schema["title"] = column.zh
+    if column.labels:
+        schema["enum"] = [*(code for code, _ in column.labels), None]
+        schema["description"] = "; ".join(f"{code} = {label}" for code, label in column.labels)
     return schema
 
 

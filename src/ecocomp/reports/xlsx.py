@@ -161,6 +161,10 @@ class _Styles:
                 props |= {"border": 1, "align": "center"}
             elif role == "total":
                 props |= {"bold": True, "top": 1}
+            elif role == "code":  # a short code's label (e.g. 暂定): centred in its column
+                props |= {"valign": "top", "align": "center"}
+            elif role == "note":
+                props |= {"text_wrap": True, "valign": "top", "italic": True}
             elif role == "banner":
                 props |= {"bold": True, "bg_color": BANNER_FILL, "font_color": BANNER_FONT}
                 props |= {"text_wrap": True, "valign": "vcenter", "border": 1}
@@ -192,6 +196,8 @@ def _write_sheet(sheet: Any, table: Table, styles: _Styles, language: str, title
         raise UsageError(f"table {table.key!r} has {len(table.rows)} rows, more than Excel holds; use CSV")
     places = {c.key: _places(table, c) for c in table.columns}
     formats = [styles.number_format(c, places[c.key]) for c in table.columns]
+    roles = ["code" if c.labels else "cell" for c in table.columns]
+    cells = [styles.get(f, role) for f, role in zip(formats, roles, strict=True)]
     widths = _widths(table, places, styles.wan_yuan, language)
     if table.banner:
         _write_banner(sheet, table.banner, styles.get("@", "banner"), widths)
@@ -199,9 +205,11 @@ def _write_sheet(sheet: Any, table: Table, styles: _Styles, language: str, title
         sheet.write_string(top, col, column.header(language), styles.get("@", "header"))
     for row, values in enumerate(table.rows, start=top + 1):
         for col, column in enumerate(table.columns):
-            _write_cell(sheet, row, col, values[column.key], column, styles.get(formats[col]), language)
+            value = column.shown(values[column.key], language)
+            _write_cell(sheet, row, col, value, column, cells[col], language)
     if table.totals:
         _write_totals(sheet, table, [styles.get(f, "total") for f in formats], language)
+    _write_notes(sheet, table, styles.get("@", "note"), widths)
     _layout(sheet, table, language, title, widths)
 
 
@@ -212,6 +220,18 @@ def _write_banner(sheet: Any, banner: str, fmt: Any, widths: Sequence[float]) ->
     sheet.write_string(0, 0, banner, fmt)  # always text, as every cell from a report
     lines = -(-text_width(banner) // max(1, int(sum(widths)) - 2))
     sheet.set_row(0, 16 * lines + 6)
+
+
+def _write_notes(sheet: Any, table: Table, fmt: Any, widths: Sequence[float]) -> None:
+    """The table's notes, one per row, a blank row below the lines and the totals row; each
+    merged across the table's width (as the banner) and tall enough for its wrapped text."""
+    first = _header_row(table) + len(table.rows) + (2 if table.totals else 1) + 1
+    for row, note in enumerate(table.notes, start=first):
+        if len(widths) > 1:
+            sheet.merge_range(row, 0, row, len(widths) - 1, "", fmt)
+        sheet.write_string(row, 0, note, fmt)
+        lines = -(-text_width(note) // max(1, int(sum(widths)) - 2))
+        sheet.set_row(row, 15 * lines + 3)
 
 
 def _write_cell(sheet: Any, row: int, col: int, value: object, column: Column, fmt: Any, lang: str) -> None:
@@ -278,7 +298,7 @@ def _widths(table: Table, places: dict[str, int], wan_yuan: bool, language: str)
     totals = column_totals(table)
     widths: list[float] = []
     for column in table.columns:
-        values = [r[column.key] for r in table.rows] + [totals.get(column.key)]
+        values = [column.shown(r[column.key], language) for r in table.rows] + [totals.get(column.key)]
         shown = (_shown(v, column.kind, places[column.key], wan_yuan, language) for v in values)
         data = max((text_width(s) for s in shown), default=0)
         header = min(text_width(column.header(language)), HEADER_WRAP)

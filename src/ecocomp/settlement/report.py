@@ -12,40 +12,47 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from decimal import Decimal
 
 from ecocomp._version import __version__
 from ecocomp.families.base import Result, Run
 from ecocomp.families.registry import FAMILIES
 from ecocomp.reports.manifest import rejected_table, tariffs_table
 from ecocomp.reports.model import Column, Report, Table
+from ecocomp.reports.ranges import RANGE_SUFFIXES, range_columns, ranged_rows, reading_totals, totals_notes
 from ecocomp.settlement.run import Settlement
+from ecocomp.tariffs.evidence import EVIDENCE_LABELS, Basis, evidence_notes
 from ecocomp.tariffs.files import Tariff
 from ecocomp.tariffs.readings import ranged_values
 
-__all__ = ["RANGE_SUFFIXES", "family_reports", "provisional_banner", "settlement_report", "summary_columns"]
+__all__ = [
+    "RANGE_SUFFIXES",
+    "family_reports",
+    "mark_column",
+    "provisional_banner",
+    "settlement_report",
+    "summary_columns",
+]
 
 PLACE_COLUMNS = (Column("district", "地区", "text"), Column("district_code", "地区代码", "text"))
 SHARED_TABLES = ("rejected", "tables_used")
-#: With the range computed, each money column of 汇总 is followed by its low and high column.
-RANGE_SUFFIXES = (("low", "低"), ("high", "高"))
 BANNER_LEAD = "注意：以下数字使用了暂定费率表，不是最终结算依据："
 CHART_NOTE = "含暂定数"
 
 
 def summary_columns(with_range: bool = False) -> tuple[Column, ...]:
-    """汇总's columns: the place, then every registered family's summary columns; `with_range`:
+    """汇总's columns: the place, then every registered family's summary columns and its mark
+    "<family>_evidence" (the weakest evidence its figures for the place rest on); `with_range`:
     each money column followed by "<key>_low" and "<key>_high" ("…·低", "…·高")."""
     columns: list[Column] = list(PLACE_COLUMNS)
     for family in FAMILIES.values():
-        for column in family.summary_columns:
-            columns.append(column)
-            if with_range and column.kind == "money":
-                columns += [
-                    replace(column, key=f"{column.key}_{key}", zh=f"{column.zh}·{zh}")
-                    for key, zh in RANGE_SUFFIXES
-                ]
+        columns += range_columns(family.summary_columns) if with_range else family.summary_columns
+        columns.append(mark_column(family.key, family.prefix_zh))
     return tuple(columns)
+
+
+def mark_column(family: str, prefix_zh: str) -> Column:
+    """The column marking how sure a family's figures for a place are (已核实 … 暂定)."""
+    return Column(f"{family}_evidence", f"{prefix_zh}依据等级", "text", labels=EVIDENCE_LABELS)
 
 
 def settlement_report(settlement: Settlement, generated_at: datetime | None = None) -> Report:
@@ -65,6 +72,9 @@ def settlement_report(settlement: Settlement, generated_at: datetime | None = No
         chart=chart,
         banner=banner,
         chart_note=CHART_NOTE if banner else None,
+        notes=evidence_notes(_basis(settlement))
+        + (totals_notes(_reading_tables(settlement)) if settlement.with_range else ()),
+        row_key="district_code",
     )
     tables = [summary]
     for family, report in reports.items():
@@ -91,27 +101,31 @@ def family_reports(settlement: Settlement) -> dict[str, Report]:
 def _summary_rows(settlement: Settlement) -> list[dict[str, object]]:
     """One row per place any family concerns, in place-code order. With the range computed,
     each money figure's low and high are the least and the greatest of its central, all-low and
-    all-high figures: which way a bound moves a place is computed, never assumed."""
-    columns = summary_columns(settlement.with_range)
-    figures = [c.key for c in columns[len(PLACE_COLUMNS) :]]
-    rows: dict[str, dict[str, object]] = {}
-    central = _place_figures(settlement.runs)
-    readings = [_place_figures(runs) for runs in settlement.readings.values()]
-    for code in sorted(set(central).union(*readings)):
-        name = next(found[code][0] for found in (central, *readings) if code in found)
-        row: dict[str, object] = {"district": name, "district_code": code} | dict.fromkeys(figures)
-        row |= central.get(code, ("", {}))[1]
-        rows[code] = row
-    if not readings:
-        return list(rows.values())
-    money = [c.key for c in summary_columns()[len(PLACE_COLUMNS) :] if c.kind == "money"]
-    for code, row in rows.items():
-        for key in money:
-            found = [row[key], *(r.get(code, ("", {}))[1].get(key) for r in readings)]
-            amounts = [v for v in found if isinstance(v, Decimal)]
-            row[f"{key}_low"] = min(amounts) if amounts else None
-            row[f"{key}_high"] = max(amounts) if amounts else None
-    return list(rows.values())
+    all-high figures (`ecocomp.reports.ranges`)."""
+    central = _reading_rows(settlement.runs)
+    if not settlement.readings:
+        return central
+    readings = [central, *(_reading_rows(runs) for runs in settlement.readings.values())]
+    return ranged_rows(central, readings, summary_columns(), "district_code")
+
+
+def _reading_tables(settlement: Settlement) -> dict[str, Table]:
+    """汇总 without the range at each reading (central first), for the totals of each."""
+    runs = {"central": settlement.runs, **settlement.readings}
+    return {
+        name: Table("summary", "汇总", summary_columns(), _reading_rows(found), totals=True)
+        for name, found in runs.items()
+    }
+
+
+def _reading_rows(runs: Mapping[str, Run[Result]]) -> list[dict[str, object]]:
+    """汇总's rows (without the range) of one reading's runs, in place-code order."""
+    figures = [c.key for c in summary_columns()[len(PLACE_COLUMNS) :]]
+    found = _place_figures(runs)
+    return [
+        {"district": name, "district_code": code} | dict.fromkeys(figures) | values
+        for code, (name, values) in sorted(found.items())
+    ]
 
 
 def _place_figures(runs: Mapping[str, Run[Result]]) -> dict[str, tuple[str, dict[str, object]]]:
@@ -119,8 +133,16 @@ def _place_figures(runs: Mapping[str, Run[Result]]) -> dict[str, tuple[str, dict
     found: dict[str, tuple[str, dict[str, object]]] = {}
     for key, run in runs.items():
         for place in FAMILIES[key].by_place(run):
-            found.setdefault(place.code, (place.name, {}))[1].update(place.figures)
+            figures = dict(place.figures) | {f"{key}_evidence": place.basis.evidence}
+            found.setdefault(place.code, (place.name, {}))[1].update(figures)
     return found
+
+
+def _basis(settlement: Settlement) -> Basis:
+    """Everything the central figures of 汇总 rest on, over every family and place."""
+    return Basis.union(
+        place.basis for key, run in settlement.runs.items() for place in FAMILIES[key].by_place(run)
+    )
 
 
 def _prefixed(family: str, table: Table) -> Table:
@@ -179,7 +201,9 @@ def _range_info(settlement: Settlement) -> dict[str, object]:
         "readings": ["central", *settlement.readings],
         "method": "each ranged tariff value at its low bound (all-low run) and at its high bound "
         "(all-high run); per place, <key>_low and <key>_high are the least and the greatest of the "
-        "central, all-low and all-high figures; their totals are sums of those per-place figures",
+        "central, all-low and all-high figures; they have no totals row (a sum of per-place "
+        "extremes is the figure of no reading): `totals` gives each reading's totals",
+        "totals": reading_totals(_reading_tables(settlement)),
         "ranged_values": {k: v for k, v in ranged.items() if v},
     }
 

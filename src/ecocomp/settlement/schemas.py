@@ -11,6 +11,7 @@ import sys
 from ecocomp.examples import example_config
 from ecocomp.families.registry import FAMILIES
 from ecocomp.reports.model import Report
+from ecocomp.reports.ranges import with_range
 from ecocomp.reports.schema import json_schema, schema_path, schema_text
 from ecocomp.settlement.report import family_reports, settlement_report
 from ecocomp.settlement.run import Settlement, run_settlement
@@ -26,11 +27,19 @@ def schema_names() -> tuple[str, ...]:
 
 
 def example_reports(settlement: Settlement | None = None) -> dict[str, Report]:
-    """The reports of the shipped example (or of `settlement`), one per schema name."""
-    settlement = settlement or run_settlement(example_config(EXAMPLE))
+    """The reports of the shipped example (or of `settlement`), one per schema name, with the
+    range computed: the schemas describe the "<key>_low" and "<key>_high" columns a run with
+    `--range` adds (optional: absent without the range)."""
+    settlement = settlement or run_settlement(example_config(EXAMPLE), with_range=True)
     families = family_reports(settlement)
     reports = {"settlement": settlement_report(settlement)}
-    return reports | {k: families[k] for k in schema_names()[1:] if k in families}
+    for key in schema_names()[1:]:
+        if key in families and settlement.readings:
+            at = {reading: FAMILIES[key].report(runs[key]) for reading, runs in settlement.readings.items()}
+            reports[key] = with_range(families[key], at)
+        elif key in families:
+            reports[key] = families[key]
+    return reports
 
 
 def report_schemas(reports: dict[str, Report]) -> dict[str, dict[str, object]]:

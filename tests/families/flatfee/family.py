@@ -29,6 +29,7 @@ from ecocomp.reports.model import Column as ReportColumn
 from ecocomp.reports.model import Report, Table
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.catalogue import TableCheck, TariffFamily
+from ecocomp.tariffs.evidence import EVIDENCE_COLUMNS, Basis, basis_of
 from ecocomp.tariffs.files import Tariff
 from ecocomp.tariffs.models import Rule, TariffTable, Value
 
@@ -58,6 +59,7 @@ class FeeLine:
     rate: Decimal
     amount: Decimal
     explanation: str
+    basis: Basis
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,10 @@ class FlatFeeFamily:
                 f"{name} {number_text(row.quantity)} 吨 × {number_text(rate)} 元/吨"
                 f"（{tariff.header.document}）= {amount_text(amount)} 元"
             )
-            lines.append(FeeLine(row.line, name, row.payer, row.quantity.normalize(), rate, amount, why))
+            basis = basis_of(tariff, "rate")
+            lines.append(
+                FeeLine(row.line, name, row.payer, row.quantity.normalize(), rate, amount, why, basis)
+            )
         return FlatFeeResult(tuple(lines), (), (tariff,), ())
 
     def reconcile(self, result: FlatFeeResult, inputs: Mapping[str, InputFile]) -> Reconciliation:
@@ -147,14 +152,15 @@ class FlatFeeFamily:
             ReportColumn("quantity", "交付量(吨)", "decimal"),
             ReportColumn("rate", "费率(元/吨)", "decimal"),
             ReportColumn("amount", "金额(元)", "money", total=True),
+            *EVIDENCE_COLUMNS,
             ReportColumn("explanation", "说明", "text"),
         )
-        rows = [vars(line) for line in run.result.lines]
+        rows = [vars(line) | line.basis.columns() for line in run.result.lines]
         return family_report(run, "定额费", (Table("summary", "汇总", columns, rows, totals=True),))
 
     def by_place(self, run: Run[FlatFeeResult]) -> Iterable[PlaceFigures]:
         for line in run.result.lines:
-            yield PlaceFigures(line.payer_code, line.payer, {"flat_fee": line.amount})
+            yield PlaceFigures(line.payer_code, line.payer, {"flat_fee": line.amount}, line.basis)
 
     def total(self, run: Run[FlatFeeResult]) -> Decimal:
         return total(line.amount for line in run.result.lines)

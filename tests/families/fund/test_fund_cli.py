@@ -100,12 +100,13 @@ def test_xlsx_and_csv_read_back_to_the_json_figures(tmp_path: Path) -> None:
     sheet = book["汇总"]
     header = [c.value for c in sheet[1]]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    got = {r[0]: Decimal(str(r[header.index("净上缴(元)")])) for r in rows if r[0] != "合计"}
+    end = next(i for i, r in enumerate(rows) if r[0] == "合计")  # the notes follow the totals
+    rows, total_row = rows[:end], rows[end]
+    got = {r[0]: Decimal(str(r[header.index("净上缴(元)")])) for r in rows}
     assert got == expected
-    total_row = next(r for r in rows if r[0] == "合计")
     assert Decimal(str(total_row[header.index("统筹资金(元)")])) == total_fund
     formulas = openpyxl.load_workbook(tmp_path / "fund.xlsx")["汇总"]
-    assert str(formulas.cell(len(rows) + 1, header.index("统筹资金(元)") + 1).value).startswith("=SUM(")
+    assert str(formulas.cell(len(rows) + 2, header.index("统筹资金(元)") + 1).value).startswith("=SUM(")
 
     summary = pd.read_csv(tmp_path / "fund.csv", dtype=str, encoding="utf-8-sig")
     body = summary[summary["缴费主体"] != "合计"]

@@ -62,7 +62,7 @@ def test_cli_example_to_xlsx_csv_json_same_totals(tmp_path: Path) -> None:
     assert last[0] == "合计"
     totals["csv"] = (Decimal(last[2]), Decimal(last[3]), Decimal(last[4]))
     sheet = openpyxl.load_workbook(tmp_path / "water.xlsx", data_only=True)["汇总"]
-    row = [c.value for c in list(sheet.iter_rows())[-1]]
+    row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "合计")  # notes follow it
     totals["xlsx"] = tuple(Decimal(str(v)) for v in row[2:5])  # type: ignore[assignment]
     assert totals["json"] == totals["csv"] == totals["xlsx"]
     assert totals["json"][0] > 0 and totals["json"][2] == 0

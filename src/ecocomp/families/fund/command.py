@@ -10,13 +10,15 @@ import typer
 from ecocomp.cli.common import (
     IssuesOutOption,
     OutputOption,
+    RangeOption,
     SkipInvalidOption,
     TariffsOption,
     exits_on_error,
     finish_run,
     issues_written_to,
+    ranged,
 )
-from ecocomp.families.fund.family import run_fund
+from ecocomp.families.fund.family import FundRun, run_fund
 from ecocomp.families.fund.report import fund_report
 from ecocomp.tariffs.book import TariffBook
 
@@ -46,21 +48,27 @@ def fund(
         typer.Option(help="province: the provincial table; city: the payer's city's own pass-through table."),
     ] = "province",
     output: OutputOption = None,
+    with_range: RangeOption = False,
     skip_invalid: SkipInvalidOption = False,
     issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
 ) -> None:
     """Compute each payer's fund, task return, quality reward and net for a year (污染物排放统筹资金)."""
     book = TariffBook.load(tariffs or [])
-    with issues_written_to(issues_out) as record:
-        run = run_fund(
+
+    def compute(at: TariffBook) -> FundRun:
+        return run_fund(
             emissions,
             year=year,
-            book=book,
+            book=at,
             indicators=indicators,
             carbon=carbon,
             level=level,
             skip_invalid=skip_invalid,
         )
+
+    with issues_written_to(issues_out) as record:
+        run = compute(book)
         record(run.rejected)
-        finish_run(fund_report(run), output, run)
+        report = ranged(fund_report(run), lambda at: fund_report(compute(at)), book, with_range)
+        finish_run(report, output, run)

@@ -44,6 +44,7 @@ from ecocomp.families.fund.tables import FundTable
 from ecocomp.money import Rounding, exact_context, to_money, total
 from ecocomp.places import PlaceInfo
 from ecocomp.tariffs.book import TariffBook
+from ecocomp.tariffs.evidence import Basis, basis_of, place_basis
 from ecocomp.tariffs.files import Tariff, provisional_warnings
 
 __all__ = ["ExcludedRow", "FundLine", "FundResult", "PayerFund", "compute_fund"]
@@ -70,6 +71,7 @@ class FundLine:
     amount: Decimal
     tariff_id: str
     explanation: str
+    basis: Basis = field(default_factory=Basis)  # the table values and rules the line used
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ class PayerFund:
     reward_basis: str
     net: Decimal
     explanation: str
+    basis: Basis = field(default_factory=Basis)  # its lines' and its return, reward and cap rules
 
     def money(self) -> dict[str, Money]:
         """fund, return, reward and net as py-moneyed `Money` (CNY) for the public API edge."""
@@ -229,6 +232,7 @@ class _Terms:
     region: str
     coefficient: Coefficient
     per_line: bool
+    basis: Basis  # what every line of the payer rests on, its pollutant's entry aside
 
     @property
     def line_coefficient(self) -> Coefficient:
@@ -262,6 +266,8 @@ def _payer_fund(
     ]
     lines = [_line(r, terms) for r in billed]
     basic = total(line.amount for line in lines)
+    basis = Basis.union([terms.basis, *(line.basis for line in lines)])
+    basis |= basis_of(tariff, "return_rule", "reward_rule", "cap")
     where = names.get("indicators", "indicators")
     returned = task_return(table, tariff, payer, year, indicators, where)
     if isinstance(returned, str):
@@ -269,7 +275,7 @@ def _payer_fund(
     reward = quality_reward(table, tariff, payer, year, indicators, where)
     if isinstance(reward, str):
         return _reject(rows, source, "missing_indicator", reward)
-    return tariff, lines, excluded, _summary(terms, basic, returned, reward)
+    return tariff, lines, excluded, replace(_summary(terms, basic, returned, reward), basis=basis)
 
 
 def _terms(
@@ -284,15 +290,16 @@ def _terms(
     if rate is None:
         return "no_rate", f"{payer.name} has no region class for {tariff.id}"
     adjustment = table.adjustment
+    basis = basis_of(tariff, f"rates.{region}", "adjustment") | place_basis(book.tariffs, payer.code)
     if adjustment.kind.value == "none":
-        return _Terms(payer, year, tariff, table, rate, region, Coefficient.one(), False)
+        return _Terms(payer, year, tariff, table, rate, region, Coefficient.one(), False, basis)
     coefficient = coefficients.get(payer.code)
     if not isinstance(coefficient, Coefficient):
         missing = f"no CO2 intensity for {payer.name} in {year} (carbon ledger); {tariff.id} needs it"
         return "missing_carbon", coefficient or missing
     assert adjustment.applies_to and adjustment.coefficient_rounding  # the model requires them
     k = coefficient.rounded(adjustment.coefficient_rounding.value)
-    return _Terms(payer, year, tariff, table, rate, region, k, adjustment.applies_to.value == "line")
+    return _Terms(payer, year, tariff, table, rate, region, k, adjustment.applies_to.value == "line", basis)
 
 
 def _rate(table: FundTable, payer: PlaceInfo) -> tuple[Decimal | None, str]:
@@ -329,7 +336,8 @@ def _line(row: Mapping[str, object], terms: _Terms) -> FundLine:
         billing_quantity.normalize(), billing_unit, terms.rate, terms.line_coefficient, amount,
         terms.tariff.id, "",
     )  # fmt: skip
-    return replace(line, explanation=_line_text(line, terms))
+    basis = terms.basis | basis_of(terms.tariff, f"pollutants.{pollutant}")
+    return replace(line, explanation=_line_text(line, terms), basis=basis)
 
 
 def _line_text(line: FundLine, terms: _Terms) -> str:

@@ -120,7 +120,7 @@ class FundFamily:
     def by_place(self, run: FundRun) -> Iterable[PlaceFigures]:
         for p in run.result.payers:
             figures = {"fund": p.fund, "fund_return": p.return_amount, "fund_reward": p.reward_amount}
-            yield PlaceFigures(p.payer_code, p.payer, figures | {"fund_net": p.net})
+            yield PlaceFigures(p.payer_code, p.payer, figures | {"fund_net": p.net}, p.basis)
 
 
 FUND = FundFamily()

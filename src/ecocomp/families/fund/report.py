@@ -5,14 +5,15 @@ side by side, each with its ratio, what was met and missed, and its arithmetic.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from decimal import Decimal
 
 from ecocomp.codes import POLLUTANT_ZH
 from ecocomp.families.base import Run
-from ecocomp.families.fund.compute import FundResult
-from ecocomp.families.run import family_report
+from ecocomp.families.fund.compute import FundLine, FundResult, PayerFund
+from ecocomp.families.run import family_report, summary_table
 from ecocomp.reports.model import Column, Report, Table
+from ecocomp.tariffs.evidence import EVIDENCE_COLUMNS, Basis
 
 __all__ = ["EXCLUDED", "LINES", "SUMMARY", "fund_report"]
 
@@ -36,6 +37,7 @@ SUMMARY = (
     Column("indicators_missed", "未达标指标", "text"),
     Column("reward_basis", "奖励依据", "text"),
     Column("net", "净上缴(元)", "money", total=True),
+    *EVIDENCE_COLUMNS,
     Column("tariff_id", "费率表", "text"),
     Column("explanation", "说明", "text"),
 )
@@ -53,6 +55,7 @@ LINES = (
     Column("rate", "费率(元/计费单位)", "decimal"),
     Column("coefficient", "调节系数", "decimal"),
     Column("amount", "金额(元)", "money", total=True),
+    *EVIDENCE_COLUMNS,
     Column("tariff_id", "费率表", "text"),
     Column("explanation", "说明", "text"),
 )
@@ -66,20 +69,29 @@ def fund_report(run: Run[FundResult]) -> Report:
     """The report tables of a fund run, with its manifest."""
     result = run.result
     lists = ("tasks_met", "tasks_missed", "indicators_met", "indicators_missed")
-    summary = [asdict(p) | {k: "、".join(getattr(p, k)) for k in lists} for p in result.payers]
+    summary = [
+        _fields(p) | {k: "、".join(getattr(p, k)) for k in lists} | p.basis.columns() for p in result.payers
+    ]
     lines = [
-        asdict(line)
+        _fields(line)
+        | line.basis.columns()
         | {"pollutant_name": POLLUTANT_ZH[line.pollutant], "coefficient": line.coefficient.display()}
         | {"quantity": _plain(line.quantity), "billing_quantity": _plain(line.billing_quantity)}
         for line in result.lines
     ]
+    basis = Basis.union(p.basis for p in result.payers)
     excluded = [asdict(x) | {"quantity": _plain(x.quantity)} for x in result.excluded]
     tables = (
-        Table("summary", "汇总", SUMMARY, summary, totals=True),
+        summary_table(SUMMARY, summary, basis, "payer_code"),
         Table("lines", "明细", LINES, lines, totals=True),
         Table("excluded", "不计费记录", EXCLUDED, excluded),
     )
     return family_report(run, f"污染物排放统筹资金 {result.year}年度", tables)
+
+
+def _fields(record: FundLine | PayerFund) -> dict[str, object]:
+    """The record's fields as report values (its basis becomes the evidence columns instead)."""
+    return {f.name: getattr(record, f.name) for f in fields(record) if f.name != "basis"}
 
 
 def _plain(value: Decimal) -> Decimal:

@@ -26,8 +26,9 @@ import pyarrow.compute as pc
 from ecocomp.codes import COLOURS
 from ecocomp.families.surcharge.amounts import round_products
 from ecocomp.families.surcharge.bills import BillKeys
+from ecocomp.families.surcharge.evidence import KeyLayout
 from ecocomp.families.surcharge.plan import Plan
-from ecocomp.families.surcharge.ratings import BLACK, RED, UNRATED, History, red_repeats
+from ecocomp.families.surcharge.ratings import BLACK, RED, RED_REPEAT, UNRATED, History, red_repeats
 from ecocomp.money import fixed_point
 
 __all__ = ["CHUNK", "INSTRUMENTS", "RATING_KEYS", "RED_REPEAT", "Charges", "Instrument", "charge_bills"]
@@ -36,7 +37,6 @@ Ints = npt.NDArray[np.int64]
 Int32s = npt.NDArray[np.int32]
 Int8s = npt.NDArray[np.int8]
 Bools = npt.NDArray[np.bool_]
-RED_REPEAT = UNRATED + 1
 RATING_KEYS = (*COLOURS, "unrated", "red_repeat")
 CHUNK = 1 << 20
 
@@ -94,13 +94,17 @@ def charge_bills(
     history: History,
     step: int,
     progress: Callable[[int, int], None] | None,
-) -> dict[str, Charges]:
-    """Both instruments of every bill, `step` bills at a time on `pool`'s threads."""
+    layout: KeyLayout,
+) -> tuple[dict[str, Charges], Int32s]:
+    """Both instruments of every bill, `step` bills at a time on `pool`'s threads; and per bill
+    the pair of its instruments' evidence keys (`evidence.KeyLayout`)."""
     size: int = bills.num_rows
     days = np.unique(np.concatenate([p.lookup.ravel() for p in plans.values()]))
     cells = {key: _Cells.build(plan, days, len(keys.months), history) for key, plan in plans.items()}
     lookup = _Lookup.build(history, days, keys.enterprises, keys.enterprise)
     charges = {key: Charges.empty(plan, size) for key, plan in plans.items()}
+    pair = np.empty(size, dtype=np.int32)
+    band = np.append(history.band, np.int8(-1)).astype(np.int8)  # rating -1 (none) takes the last
 
     def chunk(start: int) -> int:
         stop = min(size, start + step)
@@ -109,12 +113,25 @@ def charge_bills(
         for instrument in INSTRUMENTS:
             quantity = bills.column(instrument.quantity).slice(start, stop - start)
             _charge(charges[instrument.key], cells[instrument.key], quantity, lookup, cell, part)
+        pair[part] = _pairs(charges, layout, band, part)
         return stop
 
     for done in pool.map(chunk, range(0, size, step)):
         if progress is not None:
             progress(done, size)
-    return charges
+    return charges, pair
+
+
+def _pairs(charges: Mapping[str, Charges], layout: KeyLayout, band: Int8s, part: slice) -> Int32s:
+    """Per bill of a chunk: the pair of its instruments' evidence keys."""
+    pair: Int32s | None = None
+    for instrument, size in zip(INSTRUMENTS, layout.sizes, strict=True):
+        c = charges[instrument.key]
+        tariff, rating = c.tariff[part], c.rating[part]
+        key = layout.key(tariff, c.category[part], band.take(rating), c.billed[part] & (tariff >= 0))
+        pair = key if pair is None else pair * np.int32(size) + key
+    assert pair is not None
+    return pair
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,6 +12,7 @@ import typer
 
 from ecocomp.cli.common import (
     IssuesOutOption,
+    RangeOption,
     SkipInvalidOption,
     TariffsOption,
     end_run,
@@ -19,11 +20,13 @@ from ecocomp.cli.common import (
     exits_on_error,
     issues_written_to,
     print_summary,
+    ranged,
 )
 from ecocomp.families.base import Progress, params_of
 from ecocomp.families.surcharge.family import SurchargeParams, run_surcharge
 from ecocomp.families.surcharge.files import write_outputs
-from ecocomp.families.surcharge.report import surcharge_report
+from ecocomp.families.surcharge.report import SurchargeRun, surcharge_report
+from ecocomp.reports.model import Report
 from ecocomp.tariffs.book import TariffBook
 
 BIG_INPUT = 20_000_000  # bytes of input above which a progress bar is shown (on a terminal only)
@@ -60,6 +63,7 @@ def surcharge(
         str | None, typer.Option("--from", help="First bill month charged, YYYY-MM (default: every bill).")
     ] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last bill month charged, YYYY-MM.")] = None,
+    with_range: RangeOption = False,
     issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
 ) -> None:
@@ -68,13 +72,20 @@ def surcharge(
     show = sys.stderr.isatty() and (bills.stat().st_size + ratings.stat().st_size) > BIG_INPUT
     with issues_written_to(issues_out) as record, _progress(show) as tick:
         params = params_of(SurchargeParams, {"from": start, "to": end})
-        run = run_surcharge(
-            bills, ratings, book=book, skip_invalid=skip_invalid, progress=tick, period=params.period
-        )
+
+        def compute(at: TariffBook, progress: Progress | None = None) -> SurchargeRun:
+            return run_surcharge(
+                bills, ratings, book=at, skip_invalid=skip_invalid, progress=progress, period=params.period
+            )
+
+        def summary(report: Report) -> Report:
+            return ranged(report, lambda at: surcharge_report(compute(at)), book, with_range)
+
+        run = compute(book, tick)
         record(run.rejected)
-        paths = write_outputs(run, output, progress=tick) if output else []
+        paths = write_outputs(run, output, progress=tick, summary=summary) if output else []
     if not output:
-        print_summary(surcharge_report(run))
+        print_summary(summary(surcharge_report(run)))
     for path in paths:
         err(f"wrote {path}")
     totals = run.result.totals

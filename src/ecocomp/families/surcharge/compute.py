@@ -38,6 +38,7 @@ from ecocomp.families.surcharge.charges import (
     Instrument,
     charge_bills,
 )
+from ecocomp.families.surcharge.evidence import KeyLayout, LineEvidence, line_evidence, presence
 from ecocomp.families.surcharge.explain import explain
 from ecocomp.families.surcharge.lines import bill_issues, line_batch
 from ecocomp.families.surcharge.plan import Plan, plan_tables
@@ -46,6 +47,7 @@ from ecocomp.families.surcharge.tables import unrated_colour
 from ecocomp.families.surcharge.totals import GroupTotal, RatingTotal, Totals, summarize
 from ecocomp.money import decimal_array
 from ecocomp.tariffs.book import TariffBook
+from ecocomp.tariffs.evidence import Basis
 from ecocomp.tariffs.files import Tariff, provisional_warnings
 
 __all__ = [
@@ -86,10 +88,13 @@ class SurchargeResult:
     rejected: tuple[LedgerIssue, ...]
     tariffs: tuple[Tariff, ...]
     warnings: tuple[str, ...]
+    pair: Int32s  # per bill: the pair of its instruments' evidence keys (`evidence.KeyLayout`)
+    evidence: LineEvidence  # the bases of the pairs of the charged bills
     outside_period: int = 0  # bills of months outside the run's period: not charged in this run
 
     def line_batches(self, size: int = CHUNK) -> Iterator[pa.RecordBatch]:
-        """The bill lines in batches: input columns, then rating, tariff and surcharge per instrument."""
+        """The bill lines in batches: input columns, then rating, tariff and surcharge per
+        instrument, then the evidence of the line (weakest over both) and its unverified values."""
         for start in range(0, max(len(self.kept), 1), max(1, size)):
             yield self.line_batch(self.kept[start : start + size])
 
@@ -99,7 +104,28 @@ class SurchargeResult:
 
     def line_batch(self, positions: Ints) -> pa.RecordBatch:
         """The lines of the bills at `positions`."""
-        return line_batch(self.bills, self.charges, self.history, positions)
+        return line_batch(self.bills, self.charges, self.history, positions, self.evidence, self.pair)
+
+    @property
+    def basis(self) -> Basis:
+        """Every tariff value and rule the charged lines used."""
+        return self.evidence.basis
+
+    def enterprise_bases(self, names: Sequence[str]) -> dict[str, Basis]:
+        """What the charged lines of each enterprise named used (for the enterprises a report
+        shows: a union per enterprise named, never per bill)."""
+        wanted = pc.index_in(self.enterprises, value_set=pa.array(list(names), pa.string()))
+        slot = np.asarray(pc.fill_null(wanted, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        everything = len(self.kept) == len(self.enterprise)
+        owner = slot.take(self.enterprise if everything else self.enterprise[self.kept])
+        chosen = owner >= 0
+        pair = self.pair if everything else self.pair[self.kept]
+        bases = self.evidence.bases
+        matrix = presence(owner[chosen], len(names), self.evidence.codes(pair[chosen]), len(bases))
+        return {
+            name: Basis.union(bases[c] for c in np.flatnonzero(matrix[i]).tolist())
+            for i, name in enumerate(names)
+        }
 
     def explain(self, names: Sequence[str]) -> dict[str, str]:
         """Which ratings applied when, under which table, for each enterprise named (not per bill)."""
@@ -128,26 +154,33 @@ def compute_surcharge(
         district, districts = codes(bill_table.column("district"))
         month, months = month_codes(bill_table.column("month"))
         plans = {i.key: plan_tables(i.family, book, districts, months) for i in INSTRUMENTS}
+        layout = KeyLayout.of([plans[i.key] for i in INSTRUMENTS], len(history.band_tables))
         encoded = encoding.result()
         keys = BillKeys(indices(encoded), encoded.dictionary, district, districts, month, months)
-        charges = charge_bills(pool, bill_table, keys, plans, history, max(1, chunk_size), progress)
-    return _result(bill_table, keys, plans, charges, history, issues, book, names["bills"])
+        step = max(1, chunk_size)
+        charges, pair = charge_bills(pool, bill_table, keys, plans, history, step, progress, layout)
+    return _result(bill_table, keys, plans, (charges, pair, layout), history, issues, book, names["bills"])
 
 
 def _result(
     bills: pa.Table,
     keys: BillKeys,
     plans: Mapping[str, Plan],
-    charges: Mapping[str, Charges],
+    charged: tuple[Mapping[str, Charges], Int32s, KeyLayout],
     history: History,
     issues: Sequence[LedgerIssue],
     book: TariffBook,
     source: str,
 ) -> SurchargeResult:
     """Reject the bills that cannot be charged, total the others, and gather the result."""
+    charges, pair, layout = charged
     problems = bill_issues(bills, charges, keys, book, source)
     kept = _kept(bills.num_rows, [position for position, _ in problems])
-    summary = summarize(keys, kept, charges, book)
+    kept_pair = pair if len(kept) == len(pair) else pair[kept]
+    present = np.flatnonzero(np.bincount(kept_pair, minlength=1)).tolist()
+    ordered = [plans[i.key] for i in INSTRUMENTS]
+    evidence = line_evidence(layout, ordered, history.band_tables, present)
+    summary = summarize(keys, kept, charges, book, evidence.codes(kept_pair), evidence)
     tariffs = _tariffs_used(plans.values(), _bands_used(charges, history, kept))
     return SurchargeResult(
         bills=bills,
@@ -166,6 +199,8 @@ def _result(
         rejected=tuple(issues) + tuple(issue for _, issue in problems),
         tariffs=tariffs,
         warnings=provisional_warnings(tariffs) + tuple(_unrated_warnings(charges, kept)),
+        pair=pair,
+        evidence=evidence,
     )
 
 

@@ -155,7 +155,7 @@ class SurchargeFamily:
                 "water_surcharge": g.water_surcharge,
                 "surcharge_total": g.total,
             }
-            yield PlaceFigures(g.key, g.name, figures)
+            yield PlaceFigures(g.key, g.name, figures, basis=g.basis)
 
 
 SURCHARGE = SurchargeFamily()

@@ -12,7 +12,7 @@ is written to a temporary name beside its target and moved into place only when 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from decimal import Decimal
@@ -22,9 +22,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ecocomp.errors import UsageError
-from ecocomp.families.surcharge.compute import CHUNK, GroupTotal, SurchargeResult
+from ecocomp.families.surcharge.compute import CHUNK, GroupTotal, RatingTotal, SurchargeResult
 from ecocomp.families.surcharge.report import MONEY, Progress, SurchargeRun, surcharge_report
 from ecocomp.reports.guard import guard_column
+from ecocomp.reports.model import Report, Table
 from ecocomp.reports.staging import Staging
 from ecocomp.reports.write import write_report
 
@@ -34,19 +35,25 @@ OUTPUT_SUFFIXES = (".xlsx", ".parquet", ".csv", ".json")
 
 
 def write_outputs(
-    run: SurchargeRun, outputs: Sequence[Path], *, progress: Progress | None = None
+    run: SurchargeRun,
+    outputs: Sequence[Path],
+    *,
+    progress: Progress | None = None,
+    summary: Callable[[Report], Report] | None = None,
 ) -> list[Path]:
-    """Write each output by its suffix; an .xlsx without a lines file gets <stem>.lines.parquet beside."""
+    """Write each output by its suffix; an .xlsx without a lines file gets <stem>.lines.parquet beside.
+    `summary` (e.g. the range over the low and high readings) reworks the report before it is written."""
     _check_outputs(outputs)
     lines = _line_files(outputs)
     written = [write_lines(run.result, path, progress=progress) for path in lines]
     report = surcharge_report(run, lines)
+    report = summary(report) if summary else report
     for path in outputs:
         if path.suffix.lower() == ".xlsx":
             written += write_report(report, path)
         elif path.suffix.lower() == ".json":
             with _staged(path) as temp:
-                temp.write_bytes(surcharge_json(run, report.manifest))
+                temp.write_bytes(surcharge_json(run, report.manifest, report.tables[0]))
             written.append(path)
     return written
 
@@ -123,15 +130,21 @@ def _guarded(batch: pa.RecordBatch) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
 
 
-def surcharge_json(run: SurchargeRun, info: object) -> bytes:
-    """The summary document: summary, by_enterprise, by_district, by_month, by_rating, rejected, manifest."""
+def surcharge_json(run: SurchargeRun, info: object, by_district: Table | None = None) -> bytes:
+    """The summary document: summary, by_enterprise, by_district, by_month, by_rating, rejected,
+    manifest. With `by_district` (the report's 按地区 with the range), each district also has its
+    "<key>_low" and "<key>_high" figures."""
     result = run.result
+    ranges = _ranges(by_district)
     document = {
         "summary": asdict(result.totals),
         "by_enterprise": _enterprises(result.by_enterprise),
-        "by_district": [_group(g, {"district": g.name, "district_code": g.key}) for g in result.by_district],
+        "by_district": [
+            _group(g, {"district": g.name, "district_code": g.key}) | ranges.get(g.key, {})
+            for g in result.by_district
+        ],
         "by_month": [_group(g, {"month": g.key}) for g in result.by_month],
-        "by_rating": [asdict(r) for r in result.by_rating],
+        "by_rating": [_rating(r) for r in result.by_rating],
         "rejected": [asdict(i) for i in run.rejected],
         "manifest": info,
     }
@@ -139,20 +152,39 @@ def surcharge_json(run: SurchargeRun, info: object) -> bytes:
     return json.dumps(document, ensure_ascii=False, default=_json_default).encode("utf-8")
 
 
+def _ranges(table: Table | None) -> dict[str, dict[str, object]]:
+    """District code -> its low and high figures, from a ranged 按地区 (none without the range)."""
+    if table is None:
+        return {}
+    keys = [c.key for c in table.columns if c.key.endswith(("_low", "_high"))]
+    return {str(r["district_code"]): {k: r[k] for k in keys} for r in table.rows} if keys else {}
+
+
 def _enterprises(table: pa.Table) -> list[dict[str, object]]:
-    """Per enterprise: name, bills and money as exact decimal text."""
+    """Per enterprise: name, bills, money as exact decimal text, and the weakest evidence of its
+    lines (which values those were is in its lines' evidence_values: per enterprise they would
+    repeat long texts a million times)."""
     money = [c.key for c in MONEY]
     texts = {k: pc.cast(table.column(k), pa.string()).to_pylist() for k in money}
+    texts["evidence"] = table.column("evidence").to_pylist()
     names, bills = table.column("enterprise").to_pylist(), table.column("bills").to_pylist()
+    keys = [*money, "evidence"]
     return [
-        {"enterprise": name, "bills": count} | {k: texts[k][i] for k in money}
+        {"enterprise": name, "bills": count} | {k: texts[k][i] for k in keys}
         for i, (name, count) in enumerate(zip(names, bills, strict=True))
     ]
 
 
 def _group(g: GroupTotal, labels: dict[str, str]) -> dict[str, object]:
-    """A district or month: its counts and money, then `labels` in place of key and name."""
-    return {k: v for k, v in asdict(g).items() if k not in ("key", "name")} | labels
+    """A district or month: its counts and money, then `labels` in place of key and name, then
+    its evidence and unverified values."""
+    counts = {k: v for k, v in asdict(g).items() if k not in ("key", "name", "basis")}
+    return counts | labels | g.basis.columns()
+
+
+def _rating(r: RatingTotal) -> dict[str, object]:
+    """A rating: its counts and money, then its evidence and unverified values."""
+    return {k: v for k, v in asdict(r).items() if k != "basis"} | r.basis.columns()
 
 
 def _json_default(value: object) -> object:

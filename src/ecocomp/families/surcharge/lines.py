@@ -4,7 +4,9 @@ References (POLICY.md, family C): 江苏省环保信用评价差别电价 (trial
 《江苏省污水处理费征收使用管理实施办法》 (2016-02-15), 南京市差别化污水处理费 (2017-01-01).
 
 A bill line repeats the bill's columns, then per instrument the rating applied, whether it was red
-twice in a row, the ratings-ledger line, the table and the surcharge. A bill whose table or rating
+twice in a row, the ratings-ledger line, the table and the surcharge; last, the weakest evidence
+of the tariff values and rules both instruments used (`evidence`, a code) and those not verified
+(`evidence_values`, `evidence.LineEvidence`). A bill whose table or rating
 is missing (where the table makes that an error) is rejected with a worded reason, never charged on
 a guess; only these rejected bills are looked at one by one.
 """
@@ -22,6 +24,7 @@ from ecocomp.codes import COLOURS
 from ecocomp.errors import LedgerIssue
 from ecocomp.families.surcharge.bills import BillKeys
 from ecocomp.families.surcharge.charges import INSTRUMENTS, RED_REPEAT, Charges, Instrument
+from ecocomp.families.surcharge.evidence import LineEvidence
 from ecocomp.families.surcharge.ratings import RED, RULE_TEXT, History
 from ecocomp.money import decimal_array
 from ecocomp.months import day_date, month_text
@@ -33,9 +36,15 @@ Ints = npt.NDArray[np.int64]
 
 
 def line_batch(
-    bills: pa.Table, charges: Mapping[str, Charges], history: History, positions: Ints
+    bills: pa.Table,
+    charges: Mapping[str, Charges],
+    history: History,
+    positions: Ints,
+    evidence: LineEvidence,
+    pair: npt.NDArray[np.int32],
 ) -> pa.RecordBatch:
-    """The lines of the bills at `positions`: input columns, then rating, tariff, surcharge per instrument."""
+    """The lines of the bills at `positions`: input columns, then rating, tariff, surcharge per
+    instrument, then evidence and evidence_values."""
     contiguous = len(positions) and positions[-1] - positions[0] + 1 == len(positions)
     if contiguous:
         given = bills.slice(int(positions[0]), len(positions))
@@ -44,6 +53,9 @@ def line_batch(
     columns = {name: given.column(name).combine_chunks() for name in given.column_names}
     for instrument in INSTRUMENTS:
         columns |= _line_columns(instrument.prefix, charges[instrument.key], history, positions)
+    columns |= evidence.columns(
+        pair[int(positions[0]) : int(positions[-1]) + 1] if contiguous else pair[positions]
+    )
     return pa.RecordBatch.from_pydict(columns)
 
 

@@ -54,6 +54,7 @@ __all__ = [
     "COLOUR_INDEX",
     "OPEN_END",
     "RED",
+    "RED_REPEAT",
     "RULE_TEXT",
     "UNRATED",
     "History",
@@ -74,6 +75,7 @@ Model = TypeVar("Model", SurchargeTable, CreditBandsTable)
 COLOUR_INDEX = {colour: i for i, colour in enumerate(COLOURS)}
 RED, BLACK = COLOUR_INDEX["red"], COLOUR_INDEX["black"]
 UNRATED = len(COLOURS)  # colour index of "no rating in force" under unrated = "no_surcharge"
+RED_REPEAT = UNRATED + 1  # the category of a bill charged as red twice in a row (`Charges.category`)
 OPEN_END = np.iinfo(np.int32).max
 RULE_TEXT = {
     "in_force_in_month": "当月1日有效的评价等级",

@@ -8,6 +8,10 @@ References (POLICY.md, family C): 江苏省环保信用评价差别电价 (trial
 Bill lines never go through the in-memory report tables: a run may have ten million of them. The
 workbook holds the summaries only and names the file with the full lines (Excel stops at 1,048,576
 rows); `files` writes the lines, the JSON and every output file.
+
+Every summary row says what it rests on: `evidence`, the weakest evidence among the tariff values
+and rules its lines used (the workbook shows 已核实/译文/推定/暂定), and `evidence_values`, those
+not verified; under 按地区 the notes name the inferred and provisional values of the whole run.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from ecocomp.families.run import family_report
 from ecocomp.families.surcharge.compute import GroupTotal, SurchargeResult
 from ecocomp.reports.manifest import rejected_table
 from ecocomp.reports.model import Column, Report, Table
+from ecocomp.tariffs.evidence import EVIDENCE_COLUMNS, evidence_notes
 
 __all__ = ["MONEY", "TITLE", "Progress", "SurchargeRun", "surcharge_report"]
 
@@ -48,12 +53,14 @@ BY_DISTRICT = (
     Column("bills", "账单数", "int", total=True),
     Column("enterprises", "企业数", "int"),
     *MONEY,
+    *EVIDENCE_COLUMNS,
 )
 BY_MONTH = (
     Column("month", "月份", "text"),
     Column("bills", "账单数", "int", total=True),
     Column("enterprises", "企业数", "int"),
     *MONEY,
+    *EVIDENCE_COLUMNS,
 )
 BY_RATING = (
     Column("rating", "信用等级代码", "text"),
@@ -65,6 +72,7 @@ BY_RATING = (
     Column("water_enterprises", "水费企业数", "int"),
     Column("water_surcharge", "差别化污水处理费加价(元)", "money", total=True),
     Column("total", "合计(元)", "money", total=True),
+    *EVIDENCE_COLUMNS,
 )
 TOP = (
     Column("rank", "排名", "int"),
@@ -72,6 +80,7 @@ TOP = (
     Column("bills", "账单数", "int"),
     *(Column(c.key, c.zh, c.kind) for c in MONEY),
     Column("explanation", "说明(适用等级、期间与文件)", "text"),
+    *EVIDENCE_COLUMNS,
 )
 WHERE = (Column("item", "项目", "text"), Column("value", "内容", "text"))
 
@@ -89,30 +98,44 @@ def surcharge_report(run: SurchargeRun, lines: Sequence[Path] = ()) -> Report:
 
 
 def _summary_tables(result: SurchargeResult) -> tuple[Table, Table, Table]:
-    """按地区, 按信用等级, 按月份, each with a totals row."""
+    """按地区 (with the notes on the run's unverified values), 按信用等级, 按月份, each with a
+    totals row."""
     districts = [
         {"district": g.name, "district_code": g.key} | _group(g) | {"bills": g.bills}
         for g in result.by_district
     ]
     months = [{"month": g.key} | _group(g) | {"bills": g.bills} for g in result.by_month]
-    ratings = [asdict(r) | {"rating_name": RATING_ZH[r.rating]} for r in result.by_rating]
+    ratings = [
+        {k: v for k, v in asdict(r).items() if k != "basis"}
+        | {"rating_name": RATING_ZH[r.rating]}
+        | r.basis.columns()
+        for r in result.by_rating
+    ]
+    notes = evidence_notes(result.basis)
     return (
-        Table("by_district", "按地区", BY_DISTRICT, districts, totals=True),
+        Table(
+            "by_district", "按地区", BY_DISTRICT, districts, totals=True, notes=notes, row_key="district_code"
+        ),
         Table("by_rating", "按信用等级", BY_RATING, ratings, totals=True),
         Table("by_month", "按月份", BY_MONTH, months, totals=True),
     )
 
 
 def _group(g: GroupTotal) -> dict[str, object]:
-    return {k: v for k, v in asdict(g).items() if k in ("enterprises", *(c.key for c in MONEY))}
+    money = {k: v for k, v in asdict(g).items() if k in ("enterprises", *(c.key for c in MONEY))}
+    return money | g.basis.columns()
 
 
 def _top(result: SurchargeResult) -> list[dict[str, object]]:
     table = result.by_enterprise
     order = pc.sort_indices(table, [("total", "descending"), ("enterprise", "ascending")])
     top = table.take(order[:TOP_ENTERPRISES]).to_pylist()
-    texts = result.explain([str(row["enterprise"]) for row in top])
-    return [row | {"rank": i + 1, "explanation": texts[str(row["enterprise"])]} for i, row in enumerate(top)]
+    names = [str(row["enterprise"]) for row in top]
+    texts, bases = result.explain(names), result.enterprise_bases(names)
+    return [
+        row | {"rank": i + 1, "explanation": texts[name]} | bases[name].columns()
+        for i, (row, name) in enumerate(zip(top, names, strict=True))
+    ]
 
 
 def _where(run: SurchargeRun, lines: Sequence[Path]) -> list[dict[str, object]]:

@@ -5,14 +5,16 @@ References (POLICY.md, family C): 江苏省环保信用评价差别电价 (trial
 
 Every total is a sum of the rounded fen of the lines, never a rounding of a sum. Counts and sums
 come from bincounts over integer codes (enterprise × rating code, district or month × enterprise),
-so a run of ten million bills is summed without a Python loop per bill.
+so a run of ten million bills is summed without a Python loop per bill. What each total rests on
+(its `basis`: the union of its lines') comes the same way, from bincounts of the lines' evidence
+codes (`evidence`): one union per distinct set of codes, never per bill.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
 
@@ -23,10 +25,19 @@ import pyarrow.compute as pc
 
 from ecocomp.families.surcharge.amounts import check_sum
 from ecocomp.families.surcharge.bills import BillKeys
-from ecocomp.families.surcharge.charges import RATING_KEYS, Charges
+from ecocomp.families.surcharge.charges import INSTRUMENTS, RATING_KEYS, Charges
+from ecocomp.families.surcharge.evidence import (
+    LineEvidence,
+    evidence_column,
+    group_bases,
+    presence,
+    rating_bases,
+    weakest_per_group,
+)
 from ecocomp.money import decimal_array, yuan
 from ecocomp.months import day_date, month_text
 from ecocomp.tariffs.book import TariffBook
+from ecocomp.tariffs.evidence import Basis
 
 __all__ = ["GroupTotal", "RatingTotal", "Summary", "Totals", "summarize"]
 
@@ -59,6 +70,7 @@ class GroupTotal:
     electricity_surcharge: Decimal
     water_surcharge: Decimal
     total: Decimal
+    basis: Basis = field(default_factory=Basis)  # every tariff value and rule its lines used
 
 
 @dataclass(frozen=True)
@@ -73,6 +85,7 @@ class RatingTotal:
     water_enterprises: int
     water_surcharge: Decimal
     total: Decimal
+    basis: Basis = field(default_factory=Basis)  # what its lines of this rating used, per instrument
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,8 +99,16 @@ class Summary:
     by_rating: tuple[RatingTotal, ...]
 
 
-def summarize(keys: BillKeys, kept: Ints, charges: Mapping[str, Charges], book: TariffBook) -> Summary:
-    """The totals of the bills at `kept` (the charged ones)."""
+def summarize(
+    keys: BillKeys,
+    kept: Ints,
+    charges: Mapping[str, Charges],
+    book: TariffBook,
+    code: Int32s,
+    evidence: LineEvidence,
+) -> Summary:
+    """The totals of the bills at `kept` (the charged ones); `code`: per kept bill its evidence
+    code (an index into `evidence.bases`)."""
     everything = len(kept) == len(keys.enterprise)
     ent = _pick(keys.enterprise, kept, everything).astype(np.int64)
     fen = {key: _pick(c.fen, kept, everything) for key, c in charges.items()}
@@ -97,17 +118,40 @@ def summarize(keys: BillKeys, kept: Ints, charges: Mapping[str, Charges], book: 
         for key, c in charges.items()
     }
     size = len(keys.enterprises)
+    bases = evidence.bases
     with ThreadPoolExecutor(max_workers=2) as pool:
         per_rating = {k: pool.submit(_by_code, ent, size, codes[k], fen[k]) for k in fen}
+        cells = pool.submit(_cell_bases, keys, kept, everything, code, bases)
+        per_enterprise = pool.submit(weakest_per_group, ent, size, evidence.rank.take(code))
         e, w = fen["electricity"], fen["sewage"]
+        district_bases, month_bases = cells.result()
         groups = [
-            pool.submit(_groups, _pick(group, kept, everything), labels, names, ent, size, e, w)
-            for group, labels, names in _groupings(keys, book)
+            pool.submit(_groups, _pick(group, kept, everything), labels, names, ent, size, e, w, based)
+            for (group, labels, names), based in zip(
+                _groupings(keys, book), (district_bases, month_bases), strict=True
+            )
         ]
         matrices = {k: f.result() for k, f in per_rating.items()}
         by_district, by_month = (f.result() for f in groups)
-    by_enterprise, totals = _by_enterprise(keys.enterprises, matrices, len(kept))
-    return Summary(totals, by_enterprise, by_district, by_month, _by_rating(matrices))
+        enterprise_evidence = per_enterprise.result()
+    by_enterprise, totals = _by_enterprise(keys.enterprises, matrices, len(kept), enterprise_evidence)
+    return Summary(totals, by_enterprise, by_district, by_month, _by_rating(matrices, rating_bases(evidence)))
+
+
+def _cell_bases(
+    keys: BillKeys, kept: Ints, everything: bool, code: Int32s, bases: Sequence[Basis]
+) -> tuple[list[Basis], list[Basis]]:
+    """The basis of each district and of each month: one count of (district, month, code)."""
+    districts, months = len(keys.districts), len(keys.months)
+    district = _pick(keys.district, kept, everything).astype(np.int64)
+    cell = district * months + _pick(keys.month, kept, everything)
+    matrix = presence(cell, districts * months, code, len(bases)).reshape(districts, months, len(bases))
+    found = []
+    for axis in (1, 0):
+        present: npt.NDArray[np.bool_] = np.any(matrix, axis=axis)
+        inverse, unions = group_bases(present, bases)
+        found.append([unions[i] for i in inverse.tolist()])
+    return found[0], found[1]
 
 
 def _pick(values: npt.NDArray[Item], kept: Ints, everything: bool) -> npt.NDArray[Item]:
@@ -130,8 +174,13 @@ def _by_code(ent: Ints, enterprises: int, code: Int8s, fen: Ints) -> tuple[Ints,
 
 
 def _by_enterprise(
-    names: pa.Array, matrices: Mapping[str, tuple[Ints, Ints]], bills: int
+    names: pa.Array,
+    matrices: Mapping[str, tuple[Ints, Ints]],
+    bills: int,
+    evidence: Int8s,
 ) -> tuple[pa.Table, Totals]:
+    """Per enterprise its bills, money and evidence (the weakest over its lines; which values
+    those were: `SurchargeResult.enterprise_bases`, for the enterprises a report shows)."""
     count = matrices["electricity"][0].sum(axis=1)  # every bill has one code, billed or not
     e, w = (matrices[k][1].sum(axis=1) for k in ("electricity", "sewage"))
     present = np.flatnonzero(count)
@@ -142,6 +191,7 @@ def _by_enterprise(
             "electricity_surcharge": decimal_array(e[present]),
             "water_surcharge": decimal_array(w[present]),
             "total": decimal_array(e[present] + w[present]),
+            "evidence": evidence_column(evidence[present]),
         }
     )
     e_total, w_total = int(e.sum()), int(w.sum())
@@ -157,6 +207,7 @@ def _groups(
     enterprises: int,
     e_fen: Ints,
     w_fen: Ints,
+    bases: Sequence[Basis],
 ) -> tuple[GroupTotal, ...]:
     """Bills, distinct enterprises and money per district or month."""
     size = len(keys)
@@ -166,7 +217,9 @@ def _groups(
     np.add.at(w, group, w_fen)
     shown = names if names is not None else keys
     rows = [
-        GroupTotal(keys[i], shown[i], int(bills[i]), int(distinct[i]), *_money(int(e[i]), int(w[i])))
+        GroupTotal(
+            keys[i], shown[i], int(bills[i]), int(distinct[i]), *_money(int(e[i]), int(w[i])), bases[i]
+        )
         for i in range(size)
         if bills[i]
     ]
@@ -188,7 +241,9 @@ def _money(electricity: int, sewage: int) -> tuple[Decimal, Decimal, Decimal]:
     return yuan(electricity), yuan(sewage), yuan(electricity + sewage)
 
 
-def _by_rating(matrices: Mapping[str, tuple[Ints, Ints]]) -> tuple[RatingTotal, ...]:
+def _by_rating(
+    matrices: Mapping[str, tuple[Ints, Ints]], bases: Mapping[tuple[int, int], Basis]
+) -> tuple[RatingTotal, ...]:
     parts = {}
     for key, (counts, sums) in matrices.items():
         parts[key] = (counts.sum(axis=0), np.count_nonzero(counts, axis=0), sums.sum(axis=0))
@@ -196,5 +251,6 @@ def _by_rating(matrices: Mapping[str, tuple[Ints, Ints]]) -> tuple[RatingTotal, 
     for i, rating in enumerate(RATING_KEYS):
         (eb, ee, em), (wb, we, wm) = ([int(a[i]) for a in parts[k]] for k in ("electricity", "sewage"))
         if eb or wb:
-            rows.append(RatingTotal(rating, eb, ee, yuan(em), wb, we, yuan(wm), yuan(em + wm)))
+            basis = Basis.union(bases.get((n, i), Basis()) for n in range(len(INSTRUMENTS)))
+            rows.append(RatingTotal(rating, eb, ee, yuan(em), wb, we, yuan(wm), yuan(em + wm), basis))
     return tuple(rows)

@@ -10,14 +10,16 @@ import typer
 from ecocomp.cli.common import (
     IssuesOutOption,
     OutputOption,
+    RangeOption,
     SkipInvalidOption,
     TariffsOption,
     exits_on_error,
     finish_run,
     issues_written_to,
+    ranged,
 )
 from ecocomp.families.base import params_of
-from ecocomp.families.water.family import WaterParams, run_water
+from ecocomp.families.water.family import WaterParams, WaterRun, run_water
 from ecocomp.families.water.report import water_report
 from ecocomp.tariffs.book import TariffBook
 
@@ -37,6 +39,7 @@ def water(
         typer.Option(exists=True, dir_okay=False, help="Sharing coefficients 断面分担比例台账 (分担系数)."),
     ] = None,
     output: OutputOption = None,
+    with_range: RangeOption = False,
     skip_invalid: SkipInvalidOption = False,
     issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
@@ -45,14 +48,19 @@ def water(
     book = TariffBook.load(tariffs or [])
     with issues_written_to(issues_out) as record:
         params = params_of(WaterParams, {"from": start, "to": end})
-        run = run_water(
-            sections,
-            monitoring,
-            start=params.start,
-            end=params.end,
-            book=book,
-            shares=shares,
-            skip_invalid=skip_invalid,
-        )
+
+        def compute(at: TariffBook) -> WaterRun:
+            return run_water(
+                sections,
+                monitoring,
+                start=params.start,
+                end=params.end,
+                book=at,
+                shares=shares,
+                skip_invalid=skip_invalid,
+            )
+
+        run = compute(book)
         record(run.rejected)
-        finish_run(water_report(run), output, run)
+        report = ranged(water_report(run), lambda at: water_report(compute(at)), book, with_range)
+        finish_run(report, output, run)

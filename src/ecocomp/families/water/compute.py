@@ -65,6 +65,7 @@ from ecocomp.money import exact_context, total
 from ecocomp.months import month_range
 from ecocomp.places import PlaceInfo
 from ecocomp.tariffs.book import TariffBook
+from ecocomp.tariffs.evidence import Basis
 from ecocomp.tariffs.files import Tariff, provisional_warnings
 
 __all__ = [
@@ -125,13 +126,19 @@ class WaterResult:
     @property
     def cities(self) -> tuple[DistrictTotal, ...]:
         """Each city treasury's own flows and balance, by code: its row when it is a party (it
-        keeps a share, pays the reverse amount, or is a section's downstream), else zeros."""
+        keeps a share, pays the reverse amount, or is a section's downstream), else zeros resting
+        on the lines whose money passed through it."""
         rows = {d.district_code: d for d in self.districts}
         zero = Decimal("0.00")
         return tuple(
-            rows.get(code) or DistrictTotal(name, code, zero, zero, zero)
+            rows.get(code) or DistrictTotal(name, code, zero, zero, zero, self.passed(code))
             for code, name in self.city_treasuries
         )
+
+    def passed(self, treasury: str) -> Basis:
+        """The basis of the lines whose money passed through `treasury` (a treasury's own
+        figures, when it is no party, rest on them)."""
+        return Basis.union(x.basis for x in self.lines if x.via_code == treasury and x.direction != "none")
 
     @property
     def paid(self) -> Decimal:

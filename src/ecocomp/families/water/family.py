@@ -141,7 +141,7 @@ class WaterFamily:
     def by_place(self, run: WaterRun) -> Iterable[PlaceFigures]:
         for d in run.result.districts:
             figures = {"water_paid": d.paid, "water_received": d.received, "water_net": d.net}
-            yield PlaceFigures(d.district_code, d.district, figures)
+            yield PlaceFigures(d.district_code, d.district, figures, basis=d.basis)
 
 
 WATER = WaterFamily()

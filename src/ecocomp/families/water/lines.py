@@ -25,12 +25,14 @@ from decimal import Decimal
 from typing import NamedTuple, TypeVar
 
 from ecocomp.codes import FACTOR_ZH, PROVINCE
+from ecocomp.families.water.basis import Kind, LineBases
 from ecocomp.families.water.monitoring import Filled, Monitoring
 from ecocomp.families.water.prices import Direction, Priced, nothing, price, reverse_price
 from ecocomp.families.water.rules import Section, Target, Version, plain, target_for
 from ecocomp.families.water.text import Cell, Parties, Party, line_text
 from ecocomp.money import Rounding
 from ecocomp.months import month_zh
+from ecocomp.tariffs.evidence import Basis
 
 __all__ = ["LineMaker", "Problem", "WaterLine", "assemble"]
 
@@ -71,6 +73,7 @@ class WaterLine:
     line: int | None  # the monitoring row, None if the concentration was substituted
     substituted: str
     explanation: str
+    basis: Basis  # the tariff values and rules the line used (`basis.LineBases`)
 
 
 def assemble(cls: type[T], values: Sequence[object]) -> T:
@@ -123,6 +126,10 @@ class LineMaker:
     def __init__(self, data: Monitoring, parties: Parties) -> None:
         self.data, self.parties = data, parties
         self.targets: dict[tuple[str, str, str], Target | str] = {}
+        self.target_bases: dict[tuple[str, str, str], Basis] = {}
+        self.month_bases: dict[tuple[str, str, str], Basis] = {}
+        self.line_bases: dict[tuple[object, ...], Basis] = {}
+        self.bases = LineBases()
 
     def section_month(
         self, section: Section, month: date, version: Version, treasury: str = PROVINCE
@@ -163,16 +170,21 @@ class LineMaker:
         section, version = spot.section, spot.version
         factor, measured, target, flow = cell
         args = (version, section.basin, factor, measured.value, target[0], flow.value)
+        kind: Kind = "none"
         if measured.value > target[0]:
-            priced = price(*args)
+            priced, kind = price(*args), "forward"
         elif why_not is None:
             priced = reverse_price(*args)
+            if not isinstance(priced, str) and priced.direction == "downstream_pays":
+                kind = "reverse"
+            elif measured.value < target[0]:
+                kind = "no_reverse"  # the table's reverse rule pays nothing
         else:
             priced = nothing(why_not if measured.value < target[0] else "")
         if isinstance(priced, str):
             month = spot.month
             return Problem(measured.line, "factor", f"{factor} {month:%Y-%m}", "no_standard", priced)
-        return self._line(spot, factor, measured, target, flow, priced)
+        return self._line(spot, cell, priced, kind)
 
     def _target(self, section: Section, factor: str, version: Version) -> Target | str:
         """The section's target for `factor` under the month's standard (the same month after month)."""
@@ -181,14 +193,49 @@ class LineMaker:
             self.targets[key] = _checked_target(section, factor, target_for(section, factor, version))
         return self.targets[key]
 
-    def _line(
-        self, spot: _Spot, factor: str, measured: Filled, target: Target, flow: Filled, priced: Priced
-    ) -> WaterLine:
+    def _basis(
+        self, section: Section, factor: str, version: Version, kind: Kind, shared: bool, substituted: bool
+    ) -> Basis:
+        """What the line rests on (`basis.LineBases`): the same for a section and factor month after
+        month under one version, made once. A reverse line rests on every target of the
+        section-month (it earns only if all are met)."""
+        key = (section.code, factor, version.tariff_id, version.standard_id, kind, shared, substituted)
+        found = self.line_bases.get(key)
+        if found is None:
+            if kind == "reverse":
+                targets = self._month_targets(section, version)
+            else:
+                targets = self._target_basis(section, factor, version)
+            found = self.bases.of(version, section.basin, factor, kind, targets, shared, substituted)
+            self.line_bases[key] = found
+        return found
+
+    def _month_targets(self, section: Section, version: Version) -> Basis:
+        """The bases of the targets of every factor the version assesses for the section."""
+        key = (section.code, version.standard_id, version.tariff_id)
+        found = self.month_bases.get(key)
+        if found is None:
+            factors = version.factors[section.basin]
+            found = Basis.union(self._target_basis(section, f, version) for f in factors)
+            self.month_bases[key] = found
+        return found
+
+    def _target_basis(self, section: Section, factor: str, version: Version) -> Basis:
+        """The GB 3838 limit the target is, if it is one (`LineBases.target`), once per section."""
+        key = (section.code, factor, version.standard_id)
+        found = self.target_bases.get(key)
+        if found is None:
+            found = self.target_bases[key] = self.bases.target(section, factor, version)
+        return found
+
+    def _line(self, spot: _Spot, what: _Measured, priced: Priced, kind: Kind) -> WaterLine:
+        factor, measured, target, flow = what
         section, up, version = spot.section, self.parties.side(spot.section, factor), spot.version
         reverse = priced.direction == "downstream_pays"
         payer, receiver = (self._reverse_payer(spot), up) if reverse else (up, spot.downstream)
         kept = Decimal("0.00")
-        if priced.direction == "upstream_pays" and receiver[1] != spot.treasury[1] and version.province_share:
+        shared = priced.direction == "upstream_pays" and receiver[1] != spot.treasury[1]
+        if shared and version.province_share:
             kept = version.rounding.apply(priced.amount * version.province_share)
         notes = f"{measured.note}；{flow.note}" if measured.note and flow.note else measured.note or flow.note
         excess = measured.value - target[0]
@@ -210,7 +257,8 @@ class LineMaker:
             kept,
         )
         values = (*where, measured.value, *target, excess, multiple, flow.value, load, *amounts, *who)
-        return assemble(WaterLine, (*values, version.tariff_id, measured.line, notes, text))
+        basis = self._basis(section, factor, version, kind, shared, bool(notes))
+        return assemble(WaterLine, (*values, version.tariff_id, measured.line, notes, text, basis))
 
     def _reverse_payer(self, spot: _Spot) -> Party:
         """Who pays the reverse amount: the downstream side, or the treasury (the province, or the

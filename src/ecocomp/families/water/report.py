@@ -1,5 +1,9 @@
 """The report of a water-compensation run: 汇总, 分月汇总, 明细, 分担明细, 资金平衡, 不计算记录,
 then the tail every family shares (剔除记录, 费率表, 运行信息).
+
+Every line says what it rests on (依据等级: the weakest evidence among the tariff values and
+rules it used, and which of them are not verified); every row of money in a summary carries the
+mark of the lines it is made of, and 汇总 names the uncertain values under it (`summary_table`).
 """
 
 from __future__ import annotations
@@ -9,15 +13,17 @@ from decimal import Decimal
 
 from ecocomp.codes import BASIN_ZH, DIRECTION_ZH, FACTOR_ZH, PROVINCE
 from ecocomp.families.base import Run
-from ecocomp.families.run import family_report
+from ecocomp.families.run import family_report, summary_table
 from ecocomp.families.water.compute import WaterResult
 from ecocomp.families.water.rules import plain
 from ecocomp.months import month_zh
 from ecocomp.reports.model import Column, Report, Table
+from ecocomp.tariffs.evidence import EVIDENCE_COLUMNS, Basis
 
 __all__ = ["LINES", "SUMMARY", "water_report"]
 
 ZERO = Decimal("0.00")
+EVIDENCE = EVIDENCE_COLUMNS[0]  # the mark alone, on summaries whose rows are many lines
 
 
 SUMMARY = (
@@ -26,12 +32,14 @@ SUMMARY = (
     Column("paid", "支付(元)", "money", total=True),
     Column("received", "收到(元)", "money", total=True),
     Column("net", "净额(元，收到−支付)", "money", total=True),
+    *EVIDENCE_COLUMNS,
 )
 MONTHLY = (
     Column("district", "地区", "text"),
     Column("district_code", "地区代码", "text"),
     Column("month", "月份", "text"),
-    *SUMMARY[2:],
+    *SUMMARY[2:5],
+    EVIDENCE,
 )
 LINES = (
     Column("section", "断面编号", "text"),
@@ -59,6 +67,7 @@ LINES = (
     Column("via_code", "经由代码", "text"),
     Column("receiver", "收款方", "text"),
     Column("receiver_code", "收款方代码", "text"),
+    *EVIDENCE_COLUMNS,
     Column("tariff_id", "费率表", "text"),
     Column("line", "监测台账行号", "int"),
     Column("substituted", "缺测替代", "text"),
@@ -73,10 +82,12 @@ SHARES = (
     Column("role", "支付/收到", "text"),
     Column("share", "分担系数", "ratio"),
     Column("amount", "金额(元)", "money", total=True),
+    EVIDENCE,
 )
 CONTROL = (
     Column("item", "项目", "text"),
     Column("amount", "金额(元)", "money"),
+    EVIDENCE,
 )
 EXCLUDED = (
     Column("line", "监测台账行号", "int"),
@@ -91,8 +102,10 @@ EXCLUDED = (
 def water_report(run: Run[WaterResult]) -> Report:
     """The report tables of a water-compensation run, with its manifest."""
     result = run.result
+    columns: dict[Basis, dict[str, str]] = {}  # lines share their bases: each text made once
     lines = [
-        dict(vars(line))
+        _fields(vars(line))
+        | (columns.get(line.basis) or columns.setdefault(line.basis, line.basis.columns()))
         | {
             "month": f"{line.month:%Y-%m}",
             "factor_name": FACTOR_ZH[line.factor],
@@ -102,52 +115,72 @@ def water_report(run: Run[WaterResult]) -> Report:
         | {k: plain(getattr(line, k)) for k in ("concentration", "target", "excess", "multiple", "flow")}
         for line in result.lines
     ]
-    shares = [dict(vars(s)) | {"month": f"{s.month:%Y-%m}"} for s in result.shares]
-    monthly = [dict(vars(m)) | {"month": f"{m.month:%Y-%m}"} for m in result.monthly]
+    shares = [_marked(vars(s)) | {"month": f"{s.month:%Y-%m}"} for s in result.shares]
+    monthly = [_marked(vars(m)) | {"month": f"{m.month:%Y-%m}"} for m in result.monthly]
+    summary = [_fields(vars(d)) | d.basis.columns() for d in result.districts]
+    everything = Basis.union(line.basis for line in result.lines)
     excluded = [
         asdict(x) | {"month": f"{x.month:%Y-%m}", "concentration": plain(x.concentration)}
         for x in result.excluded
     ]
     title = f"水环境区域补偿 {month_zh(result.start)}至{month_zh(result.end)}"
     tables = (
-        Table("summary", "汇总", SUMMARY, [dict(vars(d)) for d in result.districts], totals=True),
+        summary_table(SUMMARY, summary, everything, "district_code"),
         Table("monthly", "分月汇总", MONTHLY, monthly, totals=True),
         Table("lines", "明细", LINES, lines, totals=True),
         Table("shares", "分担明细", SHARES, shares, totals=True),
-        Table("control", "资金平衡", CONTROL, _control(result)),
+        Table("control", "资金平衡", CONTROL, _control(result, everything)),
         Table("excluded", "不计算记录", EXCLUDED, excluded),
     )
     return family_report(run, title, tables)
 
 
-def _control(result: WaterResult) -> list[dict[str, object]]:
+def _control(result: WaterResult, everything: Basis) -> list[dict[str, object]]:
     """资金平衡: what the districts pay in and get back, and each treasury's own flows and balance
-    (the province's; with city-scheme sections, each city's too, and their sum)."""
+    (the province's; with city-scheme sections, each city's too, and their sum). A sum over the
+    districts rests on every line (`everything`), a treasury's own flows on its row's lines."""
     province = result.province
     got, gave = (province.received, province.paid) if province else (ZERO, ZERO)
+    own = province.basis if province else result.passed(PROVINCE)
     if not result.cities:
-        return [
-            {"item": "地区付款合计（付至省财政）", "amount": result.paid},
-            {"item": "地区收款合计（省财政拨付）", "amount": result.received},
-            {"item": "省财政收到（留存份额、无省内下游断面）", "amount": got},
-            {"item": "省财政支付（省付或无省内下游断面的达标补偿）", "amount": gave},
-            {"item": "省财政结余（地区付款 − 地区收款）", "amount": result.kept},
-        ]
-    control: list[dict[str, object]] = [
-        {"item": "地区付款合计（付至省、市财政）", "amount": result.paid},
-        {"item": "地区收款合计（省、市财政拨付）", "amount": result.received},
-        {"item": "省财政收到（留存份额、无省内下游断面）", "amount": got},
-        {"item": "省财政支付（省付或无省内下游断面的达标补偿）", "amount": gave},
-        {"item": "省财政结余", "amount": got - gave},
+        return _rows(
+            ("地区付款合计（付至省财政）", result.paid, everything),
+            ("地区收款合计（省财政拨付）", result.received, everything),
+            ("省财政收到（留存份额、无省内下游断面）", got, own),
+            ("省财政支付（省付或无省内下游断面的达标补偿）", gave, own),
+            ("省财政结余（地区付款 − 地区收款）", result.kept, everything),
+        )
+    control = [
+        ("地区付款合计（付至省、市财政）", result.paid, everything),
+        ("地区收款合计（省、市财政拨付）", result.received, everything),
+        ("省财政收到（留存份额、无省内下游断面）", got, own),
+        ("省财政支付（省付或无省内下游断面的达标补偿）", gave, own),
+        ("省财政结余", got - gave, own),
     ]
     for city in result.cities:
         control += [
-            {"item": f"{city.district}财政收到（留存份额、无市内下游断面）", "amount": city.received},
-            {"item": f"{city.district}财政支付（市付或无市内下游断面的达标补偿）", "amount": city.paid},
-            {"item": f"{city.district}财政结余", "amount": city.net},
+            (f"{city.district}财政收到（留存份额、无市内下游断面）", city.received, city.basis),
+            (f"{city.district}财政支付（市付或无市内下游断面的达标补偿）", city.paid, city.basis),
+            (f"{city.district}财政结余", city.net, city.basis),
         ]
-    control.append({"item": "省、市财政结余合计（地区付款 − 地区收款）", "amount": result.kept})
-    return control
+    control.append(("省、市财政结余合计（地区付款 − 地区收款）", result.kept, everything))
+    return _rows(*control)
+
+
+def _rows(*items: tuple[str, Decimal, Basis]) -> list[dict[str, object]]:
+    return [{"item": item, "amount": amount, "evidence": basis.evidence} for item, amount, basis in items]
+
+
+def _fields(record: dict[str, object]) -> dict[str, object]:
+    """A record's fields as report values (its basis becomes the evidence columns instead)."""
+    return {k: v for k, v in record.items() if k != "basis"}
+
+
+def _marked(record: dict[str, object]) -> dict[str, object]:
+    """A record's fields as report values, its basis as the evidence mark alone."""
+    basis = record["basis"]
+    assert isinstance(basis, Basis)
+    return _fields(record) | {"evidence": basis.evidence}
 
 
 def _direction(direction: str, payer: str, via: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Literal, TypeVar
@@ -25,6 +25,7 @@ from ecocomp.families.water.lines import WaterLine, assemble
 from ecocomp.families.water.rules import Section, Shares
 from ecocomp.families.water.text import Parties
 from ecocomp.money import split_largest_remainder
+from ecocomp.tariffs.evidence import Basis
 
 __all__ = ["DistrictMonth", "DistrictTotal", "ShareLine", "shares_from", "split", "summaries"]
 
@@ -44,6 +45,7 @@ class ShareLine:
     role: Role
     share: Decimal
     amount: Decimal
+    basis: Basis  # the line's
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class DistrictMonth:
     paid: Decimal
     received: Decimal
     net: Decimal  # received − paid
+    #: the union of the bases of the lines the party paid, received or passed money in
+    basis: Basis = field(default_factory=Basis)
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,8 @@ class DistrictTotal:
     paid: Decimal
     received: Decimal
     net: Decimal
+    #: the union of the bases of the lines the party paid, received or passed money in
+    basis: Basis = field(default_factory=Basis)
 
 
 def shares_from(
@@ -92,12 +98,17 @@ def split(line: WaterLine, shares: Shares, parties: Parties) -> list[ShareLine]:
     upstream = line.payer_code if role == "paid" else line.receiver_code
     weights = shares.get((line.section, line.factor))
     where = (line.section, line.month, line.factor)
+    basis = line.basis
     if not weights:
         return [
-            assemble(ShareLine, (*where, parties.name(upstream), upstream, role, Decimal(1), line.amount))
+            assemble(
+                ShareLine, (*where, parties.name(upstream), upstream, role, Decimal(1), line.amount, basis)
+            )
         ]
     parts = _parts(line.amount, tuple(weights.items()))
-    return [assemble(ShareLine, (*where, parties.name(d), d, role, weights[d], part)) for d, part in parts]
+    return [
+        assemble(ShareLine, (*where, parties.name(d), d, role, weights[d], part, basis)) for d, part in parts
+    ]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -111,31 +122,57 @@ def summaries(
     lines: Sequence[WaterLine], shares: Sequence[ShareLine], parties: Parties
 ) -> tuple[tuple[DistrictMonth, ...], tuple[DistrictTotal, ...]]:
     """Paid and received per party (districts, and the province or a city's treasury when it is
-    one) and month, and for the whole range."""
+    one) and month, and for the whole range, each with the union of the bases of the lines it
+    paid, received or (a treasury) passed money in."""
     flows: dict[tuple[str, date], list[Decimal]] = {}
+    bases: dict[tuple[str, date], set[Basis]] = {}
     for share in shares:
-        _sums(flows, (share.district_code, share.month))[0 if share.role == "paid" else 1] += share.amount
+        key = (share.district_code, share.month)
+        _sums(flows, key)[0 if share.role == "paid" else 1] += share.amount
+        found = bases.get(key)
+        if found is None:
+            bases[key] = {share.basis}
+        else:
+            found.add(share.basis)
     for line in lines:
         if line.direction == "upstream_pays":
             _sums(flows, (line.receiver_code, line.month))[1] += line.amount - line.kept
             if line.kept:
                 _sums(flows, (line.via_code, line.month))[1] += line.kept
+            _used(bases, (line.receiver_code, line.month), line.basis)
         elif line.direction == "downstream_pays":
             _sums(flows, (line.payer_code, line.month))[0] += line.amount
+            _used(bases, (line.payer_code, line.month), line.basis)
+        else:
+            continue
+        _used(bases, (line.via_code, line.month), line.basis)  # the treasury passes its money
     monthly = tuple(
-        DistrictMonth(parties.name(code), code, month, paid, received, received - paid)
+        DistrictMonth(
+            parties.name(code), code, month, paid, received, received - paid, Basis.union(bases[code, month])
+        )
         for (code, month), (paid, received) in sorted(flows.items())
     )
     totals: dict[str, list[Decimal]] = {}
+    used: dict[str, set[Basis]] = {}
     for row in monthly:
         cell = _sums(totals, row.district_code)
         cell[0] += row.paid
         cell[1] += row.received
+        used.setdefault(row.district_code, set()).add(row.basis)
     districts = tuple(
-        DistrictTotal(parties.name(code), code, paid, received, received - paid)
+        DistrictTotal(parties.name(code), code, paid, received, received - paid, Basis.union(used[code]))
         for code, (paid, received) in sorted(totals.items())
     )
     return monthly, districts
+
+
+def _used(bases: dict[K, set[Basis]], key: K, basis: Basis) -> None:
+    """Adds `basis` to the bases of `key`."""
+    found = bases.get(key)
+    if found is None:
+        bases[key] = {basis}
+    else:
+        found.add(basis)
 
 
 def _sums(sums: dict[K, list[Decimal]], key: K) -> list[Decimal]:

@@ -1,0 +1,160 @@
+"""What a computed figure rests on: the tariff values and rules it used, and the weakest evidence
+among them (POLICY.md, evidence tags: verified > translated > inferred > provisional).
+
+A `Basis` is a set of uses, each a reference `"<tariff id>:<key path>"` with that value's or
+rule's evidence. A family builds the basis of each line from the key paths its rules read
+(`basis_of`); the basis of a summary figure is the union of its lines' (`Basis.union`). A table
+whose header says `status = "provisional"` counts as one more provisional use, `<id>:tariff.status`:
+its validity or its reading as a whole is unsettled even where each value is verified.
+
+Outputs carry two things per line: `evidence` (the weakest tag, a code; the workbook shows its
+Chinese label) and `evidence_values` (the references of every use weaker than verified, each with
+its tag, weakest first), so a clerk sees which values to check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ecocomp.codes import EVIDENCE
+from ecocomp.reports.model import Column
+from ecocomp.tariffs.files import Tariff
+from ecocomp.tariffs.models import PlacesTable, Rule, Value
+
+__all__ = [
+    "EVIDENCE_COLUMNS",
+    "EVIDENCE_LABELS",
+    "EVIDENCE_ZH",
+    "UNCERTAIN",
+    "Basis",
+    "basis_of",
+    "evidence_notes",
+    "place_basis",
+    "weakest",
+]
+
+#: The Chinese label of each evidence tag, as the workbook and the terminal show it.
+EVIDENCE_ZH = {"verified": "已核实", "translated": "译文", "inferred": "推定", "provisional": "暂定"}
+#: (code, label) pairs for a report column of evidence codes.
+EVIDENCE_LABELS = tuple(EVIDENCE_ZH.items())
+#: The two columns of a line or a summary row: the weakest tag (a code, shown by its label) and
+#: the values weaker than verified that it rests on (`Basis.columns`).
+EVIDENCE_COLUMNS = (
+    Column("evidence", "依据等级", "text", labels=EVIDENCE_LABELS),
+    Column("evidence_values", "未核实的依据值", "text"),
+)
+#: The tags a summary marks: a figure resting on one of these is not final.
+UNCERTAIN = frozenset({"inferred", "provisional"})
+_RANK = {tag: rank for rank, tag in enumerate(EVIDENCE)}
+_STATUS_PATH = "tariff.status"
+
+
+def weakest(tags: Iterable[str]) -> str:
+    """The weakest of `tags` ("verified" when there are none)."""
+    return max(tags, key=_RANK.__getitem__, default="verified")
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The uses a figure rests on: (reference, evidence) pairs, references unique."""
+
+    uses: frozenset[tuple[str, str]] = frozenset()
+
+    @property
+    def evidence(self) -> str:
+        """The weakest evidence among the uses."""
+        return weakest(tag for _, tag in self.uses)
+
+    @property
+    def uncertain(self) -> bool:
+        """Whether an inferred or provisional value or rule went into the figure."""
+        return self.evidence in UNCERTAIN
+
+    def weaker_than_verified(self) -> list[tuple[str, str]]:
+        """The uses that are not verified, weakest first, then by reference."""
+        found = [(ref, tag) for ref, tag in self.uses if tag != "verified"]
+        return sorted(found, key=lambda use: (-_RANK[use[1]], use[0]))
+
+    @property
+    def values_text(self) -> str:
+        """E.g. "jiangsu-water-2017:standards.taihu.tn (provisional); …"; "" when all are verified."""
+        return "; ".join(f"{ref} ({tag})" for ref, tag in self.weaker_than_verified())
+
+    def __or__(self, other: Basis) -> Basis:
+        return Basis(self.uses | other.uses)
+
+    @staticmethod
+    def union(bases: Iterable[Basis]) -> Basis:
+        """The basis of a figure made of figures with these bases."""
+        uses: set[tuple[str, str]] = set()
+        for basis in bases:
+            uses |= basis.uses
+        return Basis(frozenset(uses))
+
+    def columns(self) -> dict[str, str]:
+        """The report columns of a line: `evidence` and `evidence_values`."""
+        return {"evidence": self.evidence, "evidence_values": self.values_text}
+
+
+NOTE_LEAD = "注：依据等级为“暂定”或“推定”的数字用到了下列未核实的费率表值："
+
+
+def evidence_notes(basis: Basis) -> tuple[str, ...]:
+    """The notes under a summary whose rows are marked: a lead line, then one line per tariff
+    table naming its inferred and provisional values used (label in brackets); none when the
+    figures rest on nothing uncertain."""
+    by_table: dict[str, list[str]] = {}
+    for ref, tag in basis.weaker_than_verified():
+        if tag in UNCERTAIN:
+            table, path = ref.split(":", 1)
+            by_table.setdefault(table, []).append(f"{path}（{EVIDENCE_ZH[tag]}）")
+    if not by_table:
+        return ()
+    return (NOTE_LEAD, *(f"{table}：{'、'.join(sorted(paths))}" for table, paths in sorted(by_table.items())))
+
+
+def basis_of(tariff: Tariff, *paths: str) -> Basis:
+    """The values and rules of `tariff` at `paths` (a path names a leaf or every leaf below it),
+    plus the table's provisional status. A path the table does not have names nothing: the
+    caller only passes paths its rules read."""
+    leaves = _tagged_leaves(tariff)
+    uses = {
+        (f"{tariff.id}:{path}", tag)
+        for wanted in paths
+        for path, tag in leaves.items()
+        if path == wanted or path.startswith(wanted + ".") or path.startswith(wanted + "[")
+    }
+    if tariff.header.status == "provisional":
+        uses.add((f"{tariff.id}:{_STATUS_PATH}", "provisional"))
+    return Basis(frozenset(uses))
+
+
+def place_basis(tariffs: Iterable[Tariff], code: str) -> Basis:
+    """The places-table entry of `code` (its region class and Taihu flag), by the places table
+    that starts last, as the book reads it: `<places id>:place.<code>` with the entry's evidence."""
+    tables = [t for t in tariffs if isinstance(t.model, PlacesTable)]
+    if not tables:
+        return Basis()
+    table = max(reversed(tables), key=lambda t: t.start)
+    assert isinstance(table.model, PlacesTable)
+    found = {(f"{table.id}:place.{p.code}", p.evidence) for p in table.model.place if p.code == code}
+    return Basis(frozenset(found))
+
+
+_LEAVES: dict[int, tuple[Tariff, dict[str, str]]] = {}
+
+
+def _tagged_leaves(tariff: Tariff) -> dict[str, str]:
+    """Key path -> evidence of every `Value` and `Rule` of the table (cached per loaded table)."""
+    cached = _LEAVES.get(id(tariff))
+    if cached is not None and cached[0] is tariff:
+        return cached[1]
+    leaves = {path: _tag(leaf) for path, leaf in tariff.values().items() if isinstance(leaf, Value | Rule)}
+    _LEAVES[id(tariff)] = (tariff, leaves)
+    return leaves
+
+
+def _tag(leaf: Any) -> str:
+    return str(leaf.evidence)
