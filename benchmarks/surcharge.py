@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -129,6 +130,8 @@ def check_sample(folder: Path, book: TariffBook, sample: int) -> int:
     ratings = read_ledger("ratings", folder / "ratings.parquet", places=book.places).frame
     rows = np.random.default_rng(1).choice(lines.num_rows, min(sample, lines.num_rows), replace=False)
     chosen = lines.take(pa.array(np.sort(rows))).to_pylist()
+    for row in chosen:  # the export contract writes months as "YYYY-MM"; the reference takes a date
+        row["month"] = date.fromisoformat(f"{row['month']}-01")
     wanted = {str(r["enterprise"]) for r in chosen}
     history = ref.histories((r for r in ratings.to_dict("records") if r["enterprise"] in wanted), book)
     for row in chosen:

@@ -15,6 +15,7 @@ __all__ = [
     "ConfigError",
     "DataError",
     "EcocompError",
+    "ExportError",
     "Finding",
     "LedgerError",
     "LedgerIssue",
@@ -39,6 +40,11 @@ class DataError(EcocompError):
 
 class UsageError(EcocompError, ValueError):
     """The call itself is wrong (bad option, unknown id); the CLI exits 2."""
+
+
+class ExportError(DataError, ValueError):
+    """A value does not fit the export contract (e.g. more decimal places than its column
+    declares): refused, never rounded; the CLI exits 1."""
 
 
 class MoneyError(EcocompError, ValueError):

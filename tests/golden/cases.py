@@ -196,7 +196,7 @@ CASES = (
     ),
     Case(
         "surcharge-suzhou-2018",
-        ("surcharge", *_ex(EX18, "bills.csv", "ratings.csv")),
+        ("surcharge", *_ex(EX18, "bills.csv", "ratings.csv"), "--language", "en"),
         surcharge_figures,
         lines_csv=True,
     ),

@@ -13,7 +13,9 @@ import pyarrow as pa
 import pytest
 
 from ecocomp.errors import LedgerIssue
+from ecocomp.families.surcharge import columns as surcharge_columns
 from ecocomp.families.surcharge import files as surcharge_files
+from ecocomp.families.surcharge.columns import LINE_SCHEMA
 from ecocomp.ledgers import issues
 from ecocomp.reports import guard as guard_module
 from ecocomp.reports import text
@@ -47,7 +49,7 @@ def test_the_column_rule_is_the_scalar_rule() -> None:
 def test_every_writer_uses_the_one_guard() -> None:
     assert text.guard is guard_module.guard
     assert issues.guard is guard_module.guard
-    assert surcharge_files.guard_column is guard_module.guard_column
+    assert surcharge_columns.guard_column is guard_module.guard_column
 
 
 def report() -> Report:
@@ -72,18 +74,32 @@ def test_issues_csv(tmp_path: Path) -> None:
 
 
 class _Lines:
-    """Stands in for a SurchargeResult: `write_lines` needs only its line batches."""
+    """Stands in for a SurchargeResult: `write_lines` needs only its line batches (declared columns)."""
 
     kept = SAMPLES
 
     def line_batches(self, size: int) -> Iterator[pa.RecordBatch]:
-        names = pa.array(SAMPLES, pa.string()).dictionary_encode()
-        yield pa.RecordBatch.from_arrays([names, pa.array(range(len(SAMPLES)))], names=["enterprise", "n"])
+        n = len(SAMPLES)
+        given = {
+            "line": pa.array(range(2, n + 2), pa.int64()),
+            "enterprise": pa.array(SAMPLES),
+            "district": pa.array(["320505"] * n),
+            "month": pa.array(["2018-01"] * n),
+            "evidence": pa.array(["verified"] * n)
+            .dictionary_encode()
+            .cast(LINE_SCHEMA.field("evidence").type),
+            "evidence_values": pa.array([""] * n)
+            .dictionary_encode()
+            .cast(LINE_SCHEMA.field("evidence_values").type),
+        }
+        yield pa.RecordBatch.from_arrays(
+            [given.get(f.name, pa.nulls(n, f.type)) for f in LINE_SCHEMA], schema=LINE_SCHEMA
+        )
 
 
 def test_surcharge_lines_csv(tmp_path: Path) -> None:
     surcharge_files.write_lines(_Lines(), tmp_path / "lines.csv")  # type: ignore[arg-type]
-    assert csv_values(tmp_path / "lines.csv", 0) == [expected(s) for s in SAMPLES]
+    assert csv_values(tmp_path / "lines.csv", 1) == [expected(s) for s in SAMPLES]
 
 
 @pytest.mark.parametrize("writer", ["report", "issues"])

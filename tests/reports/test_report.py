@@ -18,14 +18,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecocomp.errors import MoneyError, UsageError
+from ecocomp.errors import ExportError, MoneyError, UsageError
+from ecocomp.reports.contract import CONTRACT_VERSION
 from ecocomp.reports.model import Column, Report, Table, column_totals
 from ecocomp.reports.write import write_report
 from ecocomp.reports.xlsx import MONEY_FORMAT, WAN_YUAN_FORMAT, sheet_names, text_width
 
 LINE_COLUMNS = (
     Column("district", "区县", "text"),
-    Column("tonnes", "排放量（吨）", "decimal", total=True),
+    Column("tonnes", "排放量（吨）", "decimal", total=True, scale=6),
     Column("amount", "统筹资金（元）", "money", total=True),
     Column("share", "分担比例", "ratio"),
     Column("firms", "企业数", "int", total=True),
@@ -89,7 +90,8 @@ def test_json_keeps_decimals_as_exact_strings(tmp_path: Path) -> None:
     written = write_report(make_report(), tmp_path / "r.json")
     assert written == [tmp_path / "r.json"]
     doc = json.loads((tmp_path / "r.json").read_text("utf-8"))
-    assert list(doc) == ["title", "lines", "summary", "totals", "manifest"]
+    assert list(doc) == ["schema_version", "title", "lines", "summary", "totals", "manifest"]
+    assert doc["schema_version"] == CONTRACT_VERSION
     first = doc["lines"][0]
     assert first == {
         "district": "吴江区",
@@ -123,6 +125,7 @@ def test_json_leaves_out_a_run_info_table(tmp_path: Path) -> None:
     report = Report("t", (SUMMARY, run_info), {})
     write_report(report, tmp_path / "r.json")
     assert list(json.loads((tmp_path / "r.json").read_text("utf-8"))) == [
+        "schema_version",
         "title",
         "summary",
         "totals",
@@ -133,16 +136,19 @@ def test_json_leaves_out_a_run_info_table(tmp_path: Path) -> None:
 # --- CSV ----------------------------------------------------------------------------------------
 
 
-def test_csv_writes_bom_totals_and_files_beside(tmp_path: Path) -> None:
+def test_csv_writes_bom_data_rows_only_and_files_beside(tmp_path: Path) -> None:
     written = write_report(make_report(), tmp_path / "r.csv")
-    assert written == [tmp_path / "r.csv", tmp_path / "r.summary.csv", tmp_path / "r.manifest.json"]
+    names = ["r.csv", "r.summary.csv", "r.manifest.json", "r.datapackage.json"]
+    assert written == [tmp_path / n for n in names]
+    assert json.loads((tmp_path / "r.manifest.json").read_text("utf-8"))["files"] == names
     raw = (tmp_path / "r.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").split("\r\n")
     assert lines[0] == "区县,排放量（吨）,统筹资金（元）,分担比例,企业数,缴纳日期"
     assert lines[1] == "吴江区,12.345,24000000.00,0.25,3,2018-03-01"
-    assert lines[4] == "合计,13.845,23998765.54,,6,"
-    assert lines[5:] == [""]
+    # data rows only: a totals row would be summed again by pandas, DuckDB or a budget system
+    assert len(lines) == 1 + len(LINES) + 1 and lines[-1] == ""
+    assert not any(line.startswith(("合计", "Total")) for line in lines)
     assert json.loads((tmp_path / "r.manifest.json").read_text("utf-8"))["rate"] == "1.40"
     assert (tmp_path / "r.summary.csv").read_text("utf-8-sig").splitlines()[1] == "应缴,23998765.54"
 
@@ -154,7 +160,7 @@ def test_csv_in_gb18030_and_english(tmp_path: Path) -> None:
     lines = raw.decode("gb18030").splitlines()
     assert lines[0] == "district,tonnes,amount,share,firms,paid_on"
     assert lines[1].startswith("吴江区,")
-    assert lines[-1] == "Total,13.845,23998765.54,,6,"
+    assert len(lines) == 1 + len(LINES) and raw.count(b"\r\n") == 1 + len(LINES)
 
 
 def test_csv_guards_formula_text_and_is_deterministic(tmp_path: Path) -> None:
@@ -379,12 +385,16 @@ def test_cached_total_equals_exact_sum(amounts: list[Decimal]) -> None:
 
 def test_parquet_keeps_exact_decimals(tmp_path: Path) -> None:
     written = write_report(make_report(), tmp_path / "r.parquet")
-    assert written == [tmp_path / "r.parquet", tmp_path / "r.summary.parquet", tmp_path / "r.manifest.json"]
+    names = ["r.parquet", "r.summary.parquet", "r.manifest.json", "r.datapackage.json"]
+    assert written == [tmp_path / n for n in names]
     table = pq.read_table(tmp_path / "r.parquet")
     assert str(table.schema.field("amount").type) == "decimal128(38, 2)"
-    assert str(table.schema.field("tonnes").type) == "decimal128(38, 3)"
+    # the declared scale, whatever the data: files of several runs read together without loss
+    assert str(table.schema.field("tonnes").type) == "decimal128(38, 6)"
+    assert str(table.schema.field("share").type) == "decimal128(38, 10)"
     assert table.column("amount").to_pylist() == [row["amount"] for row in LINES]
     about = json.loads(table.schema.metadata[b"ecocomp"])
+    assert about["schema_version"] == CONTRACT_VERSION
     assert about["totals"] == {"tonnes": "13.845", "amount": "23998765.54", "firms": 6}
 
 
@@ -452,3 +462,40 @@ def test_bad_options_are_refused(tmp_path: Path) -> None:
         write_report(make_report(), tmp_path / "missing" / "r.csv")
     with pytest.raises(UsageError, match="twice"):
         write_report(Report("t", (SUMMARY, SUMMARY), {}), tmp_path / "r.csv")
+
+
+def test_a_value_finer_than_its_declared_scale_is_refused_not_rounded(tmp_path: Path) -> None:
+    fine = [dict(LINES[0]) | {"tonnes": Decimal("1.1234567")}]
+    report = Report("t", (Table("lines", "明细", LINE_COLUMNS, fine),), {})
+    for ext in ("json", "csv", "parquet", "xlsx"):
+        with pytest.raises(ExportError, match=r"1\.1234567 has 7 digits after the point.*declares 6"):
+            write_report(report, tmp_path / f"r.{ext}")
+    assert not list(tmp_path.iterdir())
+    trailing = [dict(LINES[0]) | {"tonnes": Decimal("1.5000000000")}]  # zeros are not places
+    write_report(Report("t", (Table("lines", "明细", LINE_COLUMNS, trailing),), {}), tmp_path / "ok.json")
+
+
+def test_a_month_is_yyyy_mm_in_every_format(tmp_path: Path) -> None:
+    columns = (Column("month", "月份", "month"), Column("amount", "金额(元)", "money"))
+    rows = [{"month": date(2018, 3, 1), "amount": Decimal("1.00")}, {"month": "2018-04", "amount": None}]
+    report = Report("t", (Table("m", "按月", columns, rows),), {})
+    write_report(report, tmp_path / "r.json")
+    assert [r["month"] for r in json.loads((tmp_path / "r.json").read_text("utf-8"))["m"]] == [
+        "2018-03",
+        "2018-04",
+    ]
+    write_report(report, tmp_path / "r.csv")
+    assert (tmp_path / "r.csv").read_bytes().decode("utf-8-sig").split("\r\n")[1:3] == [
+        "2018-03,1.00",
+        "2018-04,",
+    ]
+    write_report(report, tmp_path / "r.parquet")
+    table = pq.read_table(tmp_path / "r.parquet")
+    assert str(table.schema.field("month").type) == "string"
+    assert table.column("month").to_pylist() == ["2018-03", "2018-04"]
+    write_report(report, tmp_path / "r.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx").active
+    assert sheet["A2"].value == "2018-03" and sheet["A2"].data_type == "s"
+    bad = Report("t", (Table("m", "按月", columns, [{"month": "2018-13", "amount": None}]),), {})
+    with pytest.raises(UsageError, match="not a valid month value"):
+        write_report(bad, tmp_path / "bad.json")

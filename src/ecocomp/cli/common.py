@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Literal, ParamSpec, TypeVar
 
 import typer
 
@@ -152,12 +152,19 @@ def _cell(value: object, kind: str) -> str:
     return str(value)
 
 
-def finish_run(report: Report, output: Path | None, run: Run[Result]) -> None:
+def finish_run(
+    report: Report,
+    output: Path | None,
+    run: Run[Result],
+    *,
+    language: str = "zh",
+    csv_encoding: str = "utf-8-sig",
+) -> None:
     """Write the report (or print its summary), then `end_run`."""
     if output is None:
         print_summary(report)
     else:
-        for path in write_report(report, output):
+        for path in write_report(report, output, language=language, csv_encoding=csv_encoding):
             err(f"wrote {path}")
     end_run(run)
 
@@ -182,6 +189,20 @@ OutputOption = Annotated[
         help="Write the report: .xlsx, .csv (other tables beside it), .json or .parquet.",
     ),
 ]
+LanguageOption = Annotated[
+    Literal["zh", "en"],
+    typer.Option(
+        "--language",
+        envvar="ECOCOMP_LANGUAGE",
+        help="Headers of CSV files and of the workbook: zh (Chinese labels, the default) or en (the "
+        "English column names of the export contract); set it once with $ECOCOMP_LANGUAGE.",
+    ),
+]
+CsvEncodingOption = Annotated[
+    Literal["utf-8-sig", "gb18030"],
+    typer.Option("--csv-encoding", help="Text encoding of CSV files: utf-8-sig (UTF-8 with BOM) or gb18030."),
+]
+
 RangeOption = Annotated[
     bool,
     typer.Option(

@@ -127,6 +127,7 @@ class Family(Protocol):
     chart_columns: tuple[str, ...]  # which of those the settlement's chart shows
     command: str  # "module:function" of its typer command (imported by the CLI only)
     json_schema: bool  # its JSON report is a plain report with a shipped schema
+    own_json_schema: str  # else "module:function" making the schema of its own JSON ("" if none)
 
     def params_from_settings(self, settings: Any, *, year: int, level: str) -> BaseModel:
         """Its parameters from its settle.toml section and the config's year and level."""

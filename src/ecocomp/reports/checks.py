@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ecocomp.errors import MoneyError, UsageError
+from ecocomp.errors import ExportError, MoneyError, UsageError
 
 if TYPE_CHECKING:
     from ecocomp.reports.model import Column, Report, Table
@@ -22,7 +22,8 @@ __all__ = ["TOTAL_KINDS", "check_manifest", "check_report"]
 
 TOTAL_KINDS = frozenset({"int", "money", "decimal"})
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")  # table keys become file names: report.<key>.csv
-_RESERVED_KEYS = frozenset({"title", "totals", "manifest"})  # top-level JSON keys
+_RESERVED_KEYS = frozenset({"title", "totals", "manifest", "schema_version"})  # top-level JSON keys
+_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
 def check_report(report: Report) -> None:
@@ -70,11 +71,19 @@ def _check_row(table: Table, number: int, row: Mapping[str, object]) -> None:
 
 
 def _check_value(column: Column, value: object, where: str) -> None:
-    """One value against its column's kind."""
+    """One value against its column's declared kind, scale and nullability."""
     if value is None:
+        if not column.nullable:
+            raise UsageError(f"{where}: the column is declared never empty, but this row has no value")
         return
     if column.kind == "text":
-        ok = isinstance(value, str | bool)
+        ok = isinstance(value, str)
+    elif column.kind == "bool":
+        ok = isinstance(value, bool)
+    elif column.kind == "month":
+        ok = (isinstance(value, date) and not isinstance(value, datetime)) or (
+            isinstance(value, str) and _MONTH.match(value) is not None
+        )
     elif column.kind == "date":
         ok = isinstance(value, date) and not isinstance(value, datetime)
     elif column.kind == "int":
@@ -85,6 +94,18 @@ def _check_value(column: Column, value: object, where: str) -> None:
         raise UsageError(f"{where}: {value!r} is not a valid {column.kind} value")
     if isinstance(value, Decimal) and not value.is_finite():
         raise MoneyError(f"{where}: {value} is not a finite amount")
+    if isinstance(value, Decimal) and _places(value) > column.declared_scale:
+        raise ExportError(
+            f"{where}: {value} has {_places(value)} digits after the point; the export contract "
+            f"declares {column.declared_scale} for this column, and ecocomp never rounds a value "
+            "to fit (a tariff or ledger value finer than the contract allows)"
+        )
+
+
+def _places(number: Decimal) -> int:
+    """Digits after the point in a decimal's exact form, trailing zeros aside (0 for 1E+3)."""
+    exponent = number.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def check_manifest(value: object, where: str) -> None:

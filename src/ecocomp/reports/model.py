@@ -20,13 +20,25 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
-__all__ = ["LANGUAGES", "Column", "ColumnKind", "Report", "Table", "Total", "column_totals"]
+__all__ = [
+    "KIND_SCALES",
+    "LANGUAGES",
+    "Column",
+    "ColumnKind",
+    "Report",
+    "Table",
+    "Total",
+    "column_totals",
+    "never_empty",
+]
 
-ColumnKind = Literal["text", "int", "money", "ratio", "decimal", "date"]
+ColumnKind = Literal["text", "int", "money", "ratio", "decimal", "date", "month", "bool"]
+#: The scale (digits after the point) of the kinds that fix it; a `decimal` column declares its own.
+KIND_SCALES = {"money": 2, "ratio": 10}
 LANGUAGES = ("zh", "en")
 _SUM_PRECISION = 200  # digits: far beyond any amount, so a sum is never rounded
 
@@ -35,9 +47,14 @@ Total = int | Decimal
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its stable English key, its Chinese header, its kind, whether it is totalled,
-    and for a column of codes the (code, Chinese label) pairs: the data (CSV, JSON, Parquet) keeps
-    the code, the Chinese workbook and terminal show the label."""
+    """One column of the export contract: its stable English key, its Chinese header, its
+    logical kind, whether it is totalled, for a column of codes the (code, Chinese label) pairs
+    (the data keeps the code, the Chinese workbook and terminal show the label), its declared
+    scale (money 2, ratio 10, a decimal column its own) and whether it may be empty.
+
+    Kinds: text (string), int, money / ratio / decimal (exact decimals of the declared scale: a
+    value with more places is refused, never rounded), date (ISO day), month ("YYYY-MM"
+    everywhere), bool."""
 
     key: str
     zh: str
@@ -45,6 +62,19 @@ class Column:
     total: bool = False
     labels: tuple[tuple[str, str], ...] = ()
     optional: bool = False  # JSON Schema: may be absent (e.g. the range columns of a run without)
+    scale: int | None = None  # digits after the point: declared by every decimal column
+    nullable: bool = True  # False: every row has a value (a key column)
+
+    def __post_init__(self) -> None:
+        if self.kind == "decimal" and self.scale is None:
+            raise ValueError(f"decimal column {self.key!r} must declare its scale")
+        if self.kind in KIND_SCALES and self.scale not in (None, KIND_SCALES[self.kind]):
+            raise ValueError(f"a {self.kind} column has scale {KIND_SCALES[self.kind]}, not {self.scale}")
+
+    @property
+    def declared_scale(self) -> int:
+        """Digits after the point of a money, ratio or decimal column (0 for the others)."""
+        return KIND_SCALES.get(self.kind, self.scale or 0)
 
     def header(self, language: str) -> str:
         """The header in `language` ("zh" or "en"; English headers are the keys)."""
@@ -55,6 +85,11 @@ class Column:
         if self.labels and language == "zh" and isinstance(value, str):
             return dict(self.labels).get(value, value)
         return value
+
+
+def never_empty(columns: tuple[Column, ...], *may_be_empty: str) -> tuple[Column, ...]:
+    """`columns` declared never empty (not nullable), but for the keys in `may_be_empty`."""
+    return tuple(replace(c, nullable=c.key in may_be_empty) for c in columns)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,14 @@
 """A report as Parquet files for other systems: one file per table, exact decimals, typed columns.
 
 Like the CSV report: the primary table goes to the path asked for, every other table beside it as
-`<stem>.<table key>.parquet`, the manifest as `<stem>.manifest.json`. Column names are the English
-keys. Money, ratio and decimal columns are Arrow decimal128(38, s), s being the most places any
-value of the column has (at least 2 for money), so no digit is lost; int is int64, date is date32,
-text is string (bool if every value of the column is a bool). Totals rows are not data here: each
-file's schema metadata (key `ecocomp`) holds the title, the table's key and Chinese names, its
-exact totals as strings, and the manifest.
+`<stem>.<table key>.parquet`, the manifest as `<stem>.manifest.json`, the data package descriptor
+as `<stem>.datapackage.json` (`ecocomp.reports.datapackage`). Column names are the English
+keys. Money, ratio and decimal columns are Arrow decimal128(38, s), s the column's declared scale
+(money 2, ratio 10, a decimal column its own), the same in every run, so files of several runs read
+together without loss; int is int64, date is date32, month is a "YYYY-MM" string, bool is bool,
+text is string. Totals rows are not data here: each file's schema metadata (key `ecocomp`) holds the
+contract version, the title, the table's key and Chinese names, its exact totals as strings, and
+the manifest.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from ecocomp.errors import MoneyError
+from ecocomp.reports.contract import CONTRACT_VERSION, month_text
 from ecocomp.reports.model import Column, Report, Table, column_totals
 from ecocomp.reports.staging import Staging
-from ecocomp.reports.text import DECIMAL_KINDS, json_ready, manifest_bytes, sibling
+from ecocomp.reports.text import DECIMAL_KINDS, finish_set, json_ready, sibling
 
 __all__ = ["write_parquet"]
 
@@ -31,10 +34,12 @@ def write_parquet(report: Report, path: Path, stage: Staging) -> None:
     """Write each table to its Parquet file and the manifest beside them, all through `stage`."""
     import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
 
+    files: dict[str, tuple[Path, Path]] = {}
     for index, table in enumerate(report.tables):
         target = path if index == 0 else sibling(path, table.key, ".parquet")
-        pq.write_table(arrow_table(report, table), stage.file(target))
-    stage.file(sibling(path, "manifest", ".json")).write_bytes(manifest_bytes(report))
+        files[table.key] = (target, stage.file(target))
+        pq.write_table(arrow_table(report, table), files[table.key][1])
+    finish_set(report, path, stage, files, fmt="parquet")
 
 
 def arrow_table(report: Report, table: Table) -> Any:
@@ -44,6 +49,7 @@ def arrow_table(report: Report, table: Table) -> Any:
     arrays = [_array(pa, table, column) for column in table.columns]
     kinds = {c.key: c.kind for c in table.columns}
     about = {
+        "schema_version": CONTRACT_VERSION,
         "title": report.title,
         "table": table.key,
         "zh": table.zh,
@@ -64,17 +70,18 @@ def _array(pa: Any, table: Table, column: Column) -> Any:
         return pa.array(values, type=pa.int64())
     if column.kind == "date":
         return pa.array(values, type=pa.date32())
-    present = [v for v in values if v is not None]
-    if present and all(isinstance(v, bool) for v in present):
+    if column.kind == "bool":
         return pa.array(values, type=pa.bool_())
-    text = [None if v is None else (str(v).lower() if isinstance(v, bool) else v) for v in values]
-    return pa.array(text, type=pa.string())
+    if column.kind == "month":
+        return pa.array([None if v is None else month_text(v) for v in values], type=pa.string())
+    return pa.array(values, type=pa.string())
 
 
 def _decimal_array(pa: Any, values: list[object], column: Column) -> Any:
-    """A decimal128 array wide enough for every value, each value rescaled without rounding."""
+    """A decimal128(38, declared scale) array, each value rescaled without rounding (a value
+    finer than the scale was refused by the report checks)."""
     numbers = [Decimal(v) for v in values if isinstance(v, Decimal | int)]
-    scale = max([2 if column.kind == "money" else 0, *(_places(n) for n in numbers)])
+    scale = column.declared_scale
     digits = max([1, *(n.adjusted() + 1 + scale for n in numbers if n)])
     if max(digits, scale) > MAX_PRECISION:
         raise MoneyError(f"column {column.key!r}: needs {digits} digits, more than Parquet decimal128 holds")
@@ -84,9 +91,3 @@ def _decimal_array(pa: Any, values: list[object], column: Column) -> Any:
         ctx.traps[decimal.Inexact] = True
         scaled = [Decimal(v).quantize(quantum) if isinstance(v, Decimal | int) else None for v in values]
     return pa.array(scaled, type=pa.decimal128(MAX_PRECISION, scale))
-
-
-def _places(number: Decimal) -> int:
-    """Digits after the point in a decimal's exact form (0 for 1E+3)."""
-    exponent = number.as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0

@@ -33,7 +33,14 @@ def range_columns(columns: Sequence[Column]) -> tuple[Column, ...]:
         out.append(column)
         if column.kind == "money":
             out += [
-                replace(column, key=f"{column.key}_{key}", zh=f"{column.zh}·{zh}", total=False, optional=True)
+                replace(
+                    column,
+                    key=f"{column.key}_{key}",
+                    zh=f"{column.zh}·{zh}",
+                    total=False,
+                    optional=True,
+                    nullable=True,
+                )
                 for key, zh in RANGE_SUFFIXES
             ]
     return tuple(out)

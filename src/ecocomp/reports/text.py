@@ -1,11 +1,13 @@
 """The report as text: JSON for machines, CSV for people and imports, plus helpers the other formats share.
 
-JSON: `{"title", <table key>: [rows], "totals": {table: {column: total}}, "manifest"}`, every
-Decimal as a string of its exact digits, dates ISO, the manifest's keys sorted, identical bytes for
-identical input. CSV: header (Chinese or the English keys), rows, the totals row labelled 合计 /
-Total last; decimals as plain digits; the primary table at the path asked for, the others beside
-it as `<stem>.<key>.csv`, the manifest as `<stem>.manifest.json`. Text a spreadsheet would run
-as a formula gets a leading apostrophe (`ecocomp.reports.guard`, the rule of every ecocomp CSV).
+JSON: `{"schema_version", "title", <table key>: [rows], "totals": {table: {column: total}},
+"manifest"}`, every Decimal as a string of its exact digits, dates ISO, months "YYYY-MM", the
+manifest's keys sorted, identical bytes for identical input. CSV (the one dialect of every
+ecocomp CSV): header (Chinese labels or the English keys), data rows only (never a totals row),
+UTF-8 with BOM (or GB18030), CRLF, minimal quoting, decimals as plain digits without separators,
+months "YYYY-MM"; the primary table at the path asked for, the others beside it as
+`<stem>.<key>.csv`, the manifest as `<stem>.manifest.json`. Text a spreadsheet would run as a
+formula gets a leading apostrophe (`ecocomp.reports.guard`, the rule of every ecocomp CSV).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from ecocomp.reports.contract import CONTRACT_VERSION, month_text
+from ecocomp.reports.datapackage import package_name, write_descriptor
 from ecocomp.reports.guard import guard
 from ecocomp.reports.model import Report, Table, column_totals
 from ecocomp.reports.staging import Staging
@@ -29,6 +33,7 @@ __all__ = [
     "TOTAL_LABEL",
     "cell_text",
     "csv_text",
+    "finish_set",
     "flatten_manifest",
     "json_bytes",
     "json_ready",
@@ -49,10 +54,12 @@ def plain(value: Decimal | int) -> str:
     return format(value, "f") if isinstance(value, Decimal) else str(value)
 
 
-def cell_text(value: object, language: str) -> str:
-    """A value as the text a CSV cell or a run-info row shows."""
+def cell_text(value: object, language: str, kind: str = "") -> str:
+    """A value as the text a CSV cell or a run-info row shows (a month column's as "YYYY-MM")."""
     if value is None:
         return ""
+    if kind == "month":
+        return month_text(value)
     if isinstance(value, bool):
         yes, no = BOOL_TEXT[language]
         return yes if value else no
@@ -69,6 +76,8 @@ def json_ready(value: object, kind: str = "") -> object:
         return plain(value)
     if isinstance(value, int) and not isinstance(value, bool) and kind in DECIMAL_KINDS:
         return str(value)
+    if kind == "month" and isinstance(value, date):
+        return month_text(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Mapping):
@@ -105,7 +114,7 @@ def manifest_bytes(report: Report) -> bytes:
 
 def json_bytes(report: Report) -> bytes:
     """The whole report as deterministic JSON: tables as row objects, totals, the sorted manifest."""
-    document: dict[str, object] = {"title": report.title}
+    document: dict[str, object] = {"schema_version": CONTRACT_VERSION, "title": report.title}
     for table in report.tables:
         if table.key not in RUN_INFO_KEYS:
             document[table.key] = [
@@ -123,22 +132,51 @@ def _json_totals(table: Table) -> dict[str, object]:
 
 
 def write_csv(report: Report, path: Path, stage: Staging, *, language: str, encoding: str) -> None:
-    """The primary table to `path`, each other table beside it, the manifest as <stem>.manifest.json."""
+    """The primary table to `path`, each other table beside it, the manifest as
+    <stem>.manifest.json and the data package descriptor as <stem>.datapackage.json."""
+    files: dict[str, tuple[Path, Path]] = {}
     for index, table in enumerate(report.tables):
         target = path if index == 0 else sibling(path, table.key, ".csv")
-        stage.file(target).write_bytes(csv_text(table, language).encode(encoding))
-    stage.file(sibling(path, "manifest", ".json")).write_bytes(manifest_bytes(report))
+        files[table.key] = (target, stage.file(target))
+        files[table.key][1].write_bytes(csv_text(table, language).encode(encoding))
+    finish_set(report, path, stage, files, fmt="csv", language=language, encoding=encoding)
+
+
+def finish_set(
+    report: Report,
+    path: Path,
+    stage: Staging,
+    files: dict[str, tuple[Path, Path]],
+    *,
+    fmt: str,
+    language: str = "en",
+    encoding: str = "utf-8-sig",
+) -> None:
+    """Stage the manifest (<stem>.manifest.json) and the data package descriptor
+    (<stem>.datapackage.json, hashing the staged `files`: table key -> (final path, staged path))
+    of a CSV or Parquet set whose primary file is `path`."""
+    manifest = sibling(path, "manifest", ".json")
+    staged = stage.file(manifest)
+    staged.write_bytes(manifest_bytes(report))
+    write_descriptor(
+        report,
+        files,
+        stage,
+        fmt=fmt,
+        language=language,
+        encoding=encoding,
+        manifest=(manifest, staged),
+        name=package_name(path),
+        target=sibling(path, "datapackage", ".json"),
+    )
 
 
 def csv_text(table: Table, language: str) -> str:
-    """One table as CSV text: header, rows, then the totals row labelled 合计 / Total."""
+    """One table as CSV text: the header, then data rows only (its totals are in the JSON and the
+    workbook: a totals row would be summed again by every system that imports the file)."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([c.header(language) for c in table.columns])
     for row in table.rows:
-        writer.writerow([guard(cell_text(row[c.key], language)) for c in table.columns])
-    if table.totals:
-        totals = column_totals(table)
-        label = [TOTAL_LABEL[language]]
-        writer.writerow(label + [cell_text(totals.get(c.key), language) for c in table.columns[1:]])
+        writer.writerow([guard(cell_text(row[c.key], language, c.kind)) for c in table.columns])
     return buffer.getvalue()

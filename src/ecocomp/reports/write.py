@@ -13,15 +13,16 @@ older report stays as it was (a CSV report's files are replaced one after the ot
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ecocomp.errors import UsageError
 from ecocomp.reports.checks import check_report
 from ecocomp.reports.model import LANGUAGES, Report
 from ecocomp.reports.staging import Staging
-from ecocomp.reports.text import json_bytes, write_csv
+from ecocomp.reports.text import json_bytes, sibling, write_csv
 
-__all__ = ["FORMATS", "write_report"]
+__all__ = ["FORMATS", "file_names", "write_report"]
 
 FORMATS = ("xlsx", "csv", "json", "parquet")
 
@@ -45,12 +46,24 @@ def write_report(
     check_report(report)
     if not path.parent.is_dir():
         raise UsageError(f"cannot write {path}: folder {path.parent} does not exist; create it first")
+    if kind in ("csv", "parquet"):  # a set of files: its manifest lists them all
+        report = replace(report, manifest=dict(report.manifest) | {"files": file_names(kind, report, path)})
     stage = Staging()
     try:
         _dispatch(kind, report, path, stage, language, wan_yuan, csv_encoding)
         return stage.commit()
     finally:
         stage.discard()
+
+
+def file_names(kind: str, report: Report, path: Path) -> list[str]:
+    """The names of every file a report in `kind` at `path` writes: one for JSON and XLSX; for
+    CSV and Parquet (whose manifest lists them) a file per table, the manifest and the data
+    package descriptor beside it."""
+    if kind in ("json", "xlsx"):
+        return [path.name]
+    tables = [path.name, *(sibling(path, t.key, path.suffix).name for t in report.tables[1:])]
+    return [*tables, sibling(path, "manifest", ".json").name, sibling(path, "datapackage", ".json").name]
 
 
 def _format_of(path: Path, fmt: str | None) -> str:

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from ecocomp.errors import MoneyError, UsageError
+from ecocomp.reports.contract import month_text
 from ecocomp.reports.model import Column, Report, Table, column_totals
 from ecocomp.reports.text import BOOL_TEXT, RUN_INFO_KEYS, TOTAL_LABEL, cell_text, flatten_manifest
 
@@ -52,7 +53,14 @@ FONT_CHARSET = 134  # GB2312: tells Excel the font is Chinese, so a missing one 
 MONEY_FORMAT = "#,##0.00;[Red]-#,##0.00"
 WAN_YUAN_FORMAT = '0\\.0000"万";[Red]-0\\.0000"万"'
 ID_FORMAT = "0"
-NUMBER_FORMATS = {"int": "#,##0", "ratio": "0.00%", "date": "yyyy-mm-dd", "text": "@"}
+NUMBER_FORMATS = {
+    "int": "#,##0",
+    "ratio": "0.00%",
+    "date": "yyyy-mm-dd",
+    "text": "@",
+    "month": "@",
+    "bool": "@",
+}
 HEADER_FILL = "#DDEBF7"
 BANNER_FILL, BANNER_FONT = "#FFEB9C", "#9C0006"
 MAX_ROWS = 1_048_576
@@ -239,6 +247,8 @@ def _write_cell(sheet: Any, row: int, col: int, value: object, column: Column, f
     where = f"table cell {column.key!r} row {row + 1}"
     if value is None:
         return
+    if column.kind == "month":
+        value = month_text(value)  # "2018-01" as text, as in every other format
     if isinstance(value, str | bool):
         text = value if isinstance(value, str) else BOOL_TEXT[lang][0 if value else 1]
         if sheet.write_string(row, col, text, fmt) != 0:

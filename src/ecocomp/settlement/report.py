@@ -17,7 +17,7 @@ from ecocomp._version import __version__
 from ecocomp.families.base import Result, Run
 from ecocomp.families.registry import FAMILIES
 from ecocomp.reports.manifest import rejected_table, tariffs_table
-from ecocomp.reports.model import Column, Report, Table
+from ecocomp.reports.model import Column, Report, Table, never_empty
 from ecocomp.reports.ranges import RANGE_SUFFIXES, range_columns, ranged_rows, reading_totals, totals_notes
 from ecocomp.settlement.run import Settlement
 from ecocomp.tariffs.evidence import EVIDENCE_LABELS, Basis, evidence_notes
@@ -33,7 +33,7 @@ __all__ = [
     "summary_columns",
 ]
 
-PLACE_COLUMNS = (Column("district", "地区", "text"), Column("district_code", "地区代码", "text"))
+PLACE_COLUMNS = never_empty((Column("district", "地区", "text"), Column("district_code", "地区代码", "text")))
 SHARED_TABLES = ("rejected", "tables_used")
 BANNER_LEAD = "注意：以下数字使用了暂定费率表，不是最终结算依据："
 CHART_NOTE = "含暂定数"

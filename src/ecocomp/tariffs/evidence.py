@@ -42,8 +42,8 @@ EVIDENCE_LABELS = tuple(EVIDENCE_ZH.items())
 #: The two columns of a line or a summary row: the weakest tag (a code, shown by its label) and
 #: the values weaker than verified that it rests on (`Basis.columns`).
 EVIDENCE_COLUMNS = (
-    Column("evidence", "依据等级", "text", labels=EVIDENCE_LABELS),
-    Column("evidence_values", "未核实的依据值", "text"),
+    Column("evidence", "依据等级", "text", labels=EVIDENCE_LABELS, nullable=False),
+    Column("evidence_values", "未核实的依据值", "text"),  # "" when every use is verified
 )
 #: The tags a summary marks: a figure resting on one of these is not final.
 UNCERTAIN = frozenset({"inferred", "provisional"})

@@ -96,6 +96,7 @@ class FlatFeeFamily:
     chart_columns: tuple[str, ...] = ()
     command: str = "tests.families.flatfee.family:flatfee"
     json_schema: bool = True
+    own_json_schema: str = ""
 
     def params_from_settings(self, settings: FlatFeeSettings, *, year: int, level: str) -> FlatFeeParams:
         return params_of(FlatFeeParams, {"year": year})
@@ -149,8 +150,8 @@ class FlatFeeFamily:
             ReportColumn("line", "台账行号", "int"),
             ReportColumn("payer", "缴费主体", "text"),
             ReportColumn("payer_code", "地区代码", "text"),
-            ReportColumn("quantity", "交付量(吨)", "decimal"),
-            ReportColumn("rate", "费率(元/吨)", "decimal"),
+            ReportColumn("quantity", "交付量(吨)", "decimal", scale=6),
+            ReportColumn("rate", "费率(元/吨)", "decimal", scale=6),
             ReportColumn("amount", "金额(元)", "money", total=True),
             *EVIDENCE_COLUMNS,
             ReportColumn("explanation", "说明", "text"),

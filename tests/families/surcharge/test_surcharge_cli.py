@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from ecocomp.families.surcharge.command import surcharge
 from ecocomp.families.surcharge.family import run_surcharge
+from ecocomp.reports.contract import CONTRACT_VERSION
 from ecocomp.tariffs.book import TariffBook
 from tests.builders import EX18 as EXAMPLE
 
@@ -35,6 +36,7 @@ def test_example_runs_and_every_format_reads_back_to_the_same_totals(tmp_path: P
     assert result.exit_code == 0, result.output
     summary = json.loads(outputs[2].read_text("utf-8"))
     assert set(summary) >= {"summary", "by_enterprise", "by_district", "by_rating", "rejected", "manifest"}
+    assert summary["schema_version"] == CONTRACT_VERSION
     total = Decimal(summary["summary"]["total"])
     assert summary["summary"]["bills"] == 7200 and summary["summary"]["enterprises"] == 300
     assert sum((Decimal(r["total"]) for r in summary["by_enterprise"]), Decimal(0)) == total
@@ -45,11 +47,12 @@ def test_example_runs_and_every_format_reads_back_to_the_same_totals(tmp_path: P
         + pc.sum(table.column("water_surcharge")).as_py()
     )
     assert parquet_total == total
-    with outputs[1].open(encoding="utf-8-sig") as handle:
-        rows = list(csv.DictReader(handle))
+    with outputs[1].open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))  # Chinese headers by default, data rows only
+    assert len(rows) == 7200
     assert (
         sum(
-            (Decimal(r["electricity_surcharge"]) + Decimal(r["water_surcharge"] or 0) for r in rows),
+            (Decimal(r["差别电价加价(元)"]) + Decimal(r["差别化污水处理费加价(元)"] or 0) for r in rows),
             Decimal(0),
         )
         == total

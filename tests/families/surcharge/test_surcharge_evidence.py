@@ -274,8 +274,8 @@ def test_workbook_shows_labels_and_csv_parquet_keep_codes(tmp_path: Path) -> Non
         workbook.close()
     with outputs[1].open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
-    assert {r["evidence"] for r in rows} == {"provisional"}
-    assert all("tariff.status (provisional)" in r["evidence_values"] for r in rows)
+    assert {r["依据等级"] for r in rows} == {"provisional"}  # Chinese header, the code as data
+    assert all("tariff.status (provisional)" in r["未核实的依据值"] for r in rows)
     table = pq.read_table(outputs[2])
     assert table.column_names[-2:] == ["evidence", "evidence_values"]
     assert set(table.column("evidence").to_pylist()) == {"provisional"}

@@ -8,7 +8,9 @@ from typing import Annotated, Literal
 import typer
 
 from ecocomp.cli.common import (
+    CsvEncodingOption,
     IssuesOutOption,
+    LanguageOption,
     OutputOption,
     RangeOption,
     SkipInvalidOption,
@@ -52,6 +54,8 @@ def fund(
     skip_invalid: SkipInvalidOption = False,
     issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
+    language: LanguageOption = "zh",
+    csv_encoding: CsvEncodingOption = "utf-8-sig",
 ) -> None:
     """Compute each payer's fund, task return, quality reward and net for a year (污染物排放统筹资金)."""
     book = TariffBook.load(tariffs or [])
@@ -71,4 +75,4 @@ def fund(
         run = compute(book)
         record(run.rejected)
         report = ranged(fund_report(run), lambda at: fund_report(compute(at)), book, with_range)
-        finish_run(report, output, run)
+        finish_run(report, output, run, language=language, csv_encoding=csv_encoding)

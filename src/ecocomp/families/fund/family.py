@@ -77,6 +77,7 @@ class FundFamily:
     chart_columns: tuple[str, ...] = ("fund_net",)
     command: str = "ecocomp.families.fund.command:fund"
     json_schema: bool = True
+    own_json_schema: str = ""
 
     def params_from_settings(self, settings: FundSettings, *, year: int, level: str) -> FundParams:
         return params_of(FundParams, {"year": year, "level": level})

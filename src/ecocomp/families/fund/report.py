@@ -12,52 +12,60 @@ from ecocomp.codes import POLLUTANT_ZH
 from ecocomp.families.base import Run
 from ecocomp.families.fund.compute import FundLine, FundResult, PayerFund
 from ecocomp.families.run import family_report, summary_table
-from ecocomp.reports.model import Column, Report, Table
+from ecocomp.reports.model import Column, Report, Table, never_empty
 from ecocomp.tariffs.evidence import EVIDENCE_COLUMNS, Basis
 
 __all__ = ["EXCLUDED", "LINES", "SUMMARY", "fund_report"]
 
 
-SUMMARY = (
-    Column("payer", "缴费主体", "text"),
-    Column("payer_code", "地区代码", "text"),
-    Column("year", "年度", "int"),
-    Column("region", "区域", "text"),
-    Column("basic_fund", "基础统筹金额(元)", "money", total=True),
-    Column("coefficient", "调节系数", "decimal"),
-    Column("fund", "统筹资金(元)", "money", total=True),
-    Column("return_ratio", "返还比例", "ratio"),
-    Column("return_amount", "返还(元)", "money", total=True),
-    Column("tasks_met", "完成减排任务", "text"),
-    Column("tasks_missed", "未完成减排任务", "text"),
-    Column("return_basis", "返还依据", "text"),
-    Column("reward_ratio", "奖励比例", "ratio"),
-    Column("reward_amount", "奖励(元)", "money", total=True),
-    Column("indicators_met", "达标指标", "text"),
-    Column("indicators_missed", "未达标指标", "text"),
-    Column("reward_basis", "奖励依据", "text"),
-    Column("net", "净上缴(元)", "money", total=True),
-    *EVIDENCE_COLUMNS,
-    Column("tariff_id", "费率表", "text"),
-    Column("explanation", "说明", "text"),
+SUMMARY = never_empty(
+    (
+        Column("payer", "缴费主体", "text"),
+        Column("payer_code", "地区代码", "text"),
+        Column("year", "年度", "int"),
+        Column("region", "区域", "text"),
+        Column("basic_fund", "基础统筹金额(元)", "money", total=True),
+        Column("coefficient", "调节系数", "decimal", scale=10),
+        Column("fund", "统筹资金(元)", "money", total=True),
+        Column("return_ratio", "返还比例", "ratio"),
+        Column("return_amount", "返还(元)", "money", total=True),
+        Column("tasks_met", "完成减排任务", "text"),
+        Column("tasks_missed", "未完成减排任务", "text"),
+        Column("return_basis", "返还依据", "text"),
+        Column("reward_ratio", "奖励比例", "ratio"),
+        Column("reward_amount", "奖励(元)", "money", total=True),
+        Column("indicators_met", "达标指标", "text"),
+        Column("indicators_missed", "未达标指标", "text"),
+        Column("reward_basis", "奖励依据", "text"),
+        Column("net", "净上缴(元)", "money", total=True),
+        *EVIDENCE_COLUMNS,
+        Column("tariff_id", "费率表", "text"),
+        Column("explanation", "说明", "text"),
+    ),
+    "tasks_met",
+    "tasks_missed",
+    "indicators_met",
+    "indicators_missed",
 )
-LINES = (
-    Column("line", "台账行号", "int"),
-    Column("payer", "缴费主体", "text"),
-    Column("payer_code", "地区代码", "text"),
-    Column("year", "年度", "int"),
-    Column("pollutant", "污染物代码", "text"),
-    Column("pollutant_name", "污染物", "text"),
-    Column("quantity", "排放量", "decimal"),
-    Column("unit", "单位", "text"),
-    Column("billing_quantity", "计费量", "decimal"),
-    Column("billing_unit", "计费单位", "text"),
-    Column("rate", "费率(元/计费单位)", "decimal"),
-    Column("coefficient", "调节系数", "decimal"),
-    Column("amount", "金额(元)", "money", total=True),
-    *EVIDENCE_COLUMNS,
-    Column("tariff_id", "费率表", "text"),
-    Column("explanation", "说明", "text"),
+LINES = never_empty(
+    (
+        Column("line", "台账行号", "int"),
+        Column("payer", "缴费主体", "text"),
+        Column("payer_code", "地区代码", "text"),
+        Column("year", "年度", "int"),
+        Column("pollutant", "污染物代码", "text"),
+        Column("pollutant_name", "污染物", "text"),
+        Column("quantity", "排放量", "decimal", scale=6),
+        Column("unit", "单位", "text"),
+        Column("billing_quantity", "计费量", "decimal", scale=9),
+        Column("billing_unit", "计费单位", "text"),
+        Column("rate", "费率(元/计费单位)", "decimal", scale=6),
+        Column("coefficient", "调节系数", "decimal", scale=10),
+        Column("amount", "金额(元)", "money", total=True),
+        *EVIDENCE_COLUMNS,
+        Column("tariff_id", "费率表", "text"),
+        Column("explanation", "说明", "text"),
+    )
 )
 EXCLUDED = (
     *(c for c in LINES if c.key in ("line", "payer", "payer_code", "year", "pollutant", "quantity", "unit")),

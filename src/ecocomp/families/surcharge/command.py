@@ -11,7 +11,9 @@ from typing import Annotated
 import typer
 
 from ecocomp.cli.common import (
+    CsvEncodingOption,
     IssuesOutOption,
+    LanguageOption,
     RangeOption,
     SkipInvalidOption,
     TariffsOption,
@@ -66,6 +68,8 @@ def surcharge(
     with_range: RangeOption = False,
     issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
+    language: LanguageOption = "zh",
+    csv_encoding: CsvEncodingOption = "utf-8-sig",
 ) -> None:
     """Credit-rated electricity and sewage surcharges of every bill (差别电价, 差别化污水处理费)."""
     book = TariffBook.load(tariffs or [])
@@ -83,7 +87,18 @@ def surcharge(
 
         run = compute(book, tick)
         record(run.rejected)
-        paths = write_outputs(run, output, progress=tick, summary=summary) if output else []
+        paths = (
+            write_outputs(
+                run,
+                output,
+                progress=tick,
+                summary=summary,
+                language=language,
+                encoding=csv_encoding,
+            )
+            if output
+            else []
+        )
     if not output:
         print_summary(summary(surcharge_report(run)))
     for path in paths:

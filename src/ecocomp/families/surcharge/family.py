@@ -100,6 +100,7 @@ class SurchargeFamily:
     chart_columns: tuple[str, ...] = ()
     command: str = "ecocomp.families.surcharge.command:surcharge"
     json_schema: bool = False  # its JSON is the summary written by `files`, not a plain report
+    own_json_schema: str = "ecocomp.families.surcharge.schema:surcharge_json_schema"
 
     def params_from_settings(self, settings: SurchargeSettings, *, year: int, level: str) -> SurchargeParams:
         months = {"from": settings.from_month or f"{year}-01", "to": settings.to_month or f"{year}-12"}

@@ -3,16 +3,18 @@
 References (POLICY.md, family C): 江苏省环保信用评价差别电价 (trial 2016-01-01; 2019 revision),
 《江苏省污水处理费征收使用管理实施办法》 (2016-02-15), 南京市差别化污水处理费 (2017-01-01).
 
-`write_lines` streams every bill line to Parquet or CSV with pyarrow in batches; the workbook holds
-the summaries only (`report`). JSON holds the summary, per enterprise, district,
-month and rating, the rejected rows and the manifest, amounts as exact decimal strings. Every file
-is written to a temporary name beside its target and moved into place only when complete.
+`write_lines` streams every bill line to Parquet or CSV in batches, both following the declared
+columns of the export contract (`columns`: the Arrow schema, the one CSV dialect of ecocomp); the
+workbook holds the summaries only (`report`). JSON holds the contract version, the summary, per
+enterprise, district, month and rating, the rejected rows and the manifest, amounts as exact
+decimal strings (its JSON Schema: `schema`). Every file is written to a temporary name beside its
+target and moved into place only when complete.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from decimal import Decimal
@@ -22,16 +24,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ecocomp.errors import UsageError
+from ecocomp.families.surcharge.columns import LINE_COLUMNS, LINE_SCHEMA, csv_body, csv_header, typed_batch
 from ecocomp.families.surcharge.compute import CHUNK, GroupTotal, RatingTotal, SurchargeResult
-from ecocomp.families.surcharge.report import MONEY, Progress, SurchargeRun, surcharge_report
-from ecocomp.reports.guard import guard_column
-from ecocomp.reports.model import Report, Table
+from ecocomp.families.surcharge.report import MONEY, TITLE, Progress, SurchargeRun, surcharge_report
+from ecocomp.reports.contract import CONTRACT_VERSION
+from ecocomp.reports.model import LANGUAGES, Report, Table
 from ecocomp.reports.staging import Staging
+from ecocomp.reports.text import json_ready
 from ecocomp.reports.write import write_report
 
 __all__ = ["OUTPUT_SUFFIXES", "surcharge_json", "write_lines", "write_outputs"]
 
 OUTPUT_SUFFIXES = (".xlsx", ".parquet", ".csv", ".json")
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+UTF8 = frozenset({"utf-8", "utf-8-sig"})
+CSV_SLICE = 1 << 17  # lines turned into CSV text at once (a batch's text stays far below 2 GiB)
 
 
 def write_outputs(
@@ -40,17 +47,31 @@ def write_outputs(
     *,
     progress: Progress | None = None,
     summary: Callable[[Report], Report] | None = None,
+    language: str = "zh",
+    encoding: str = "utf-8-sig",
 ) -> list[Path]:
     """Write each output by its suffix; an .xlsx without a lines file gets <stem>.lines.parquet beside.
-    `summary` (e.g. the range over the low and high readings) reworks the report before it is written."""
+    `summary` (e.g. the range over the low and high readings) reworks the report before it is written.
+    `language` sets the CSV header and the workbook's language, `encoding` the CSV's."""
     _check_outputs(outputs)
+    _check_text_options(language, encoding)
     lines = _line_files(outputs)
-    written = [write_lines(run.result, path, progress=progress) for path in lines]
     report = surcharge_report(run, lines)
     report = summary(report) if summary else report
+    written = [
+        write_lines(
+            run.result,
+            path,
+            progress=progress,
+            language=language,
+            encoding=encoding,
+            manifest=report.manifest,
+        )
+        for path in lines
+    ]
     for path in outputs:
         if path.suffix.lower() == ".xlsx":
-            written += write_report(report, path)
+            written += write_report(report, path, language=language)
         elif path.suffix.lower() == ".json":
             with _staged(path) as temp:
                 temp.write_bytes(surcharge_json(run, report.manifest, report.tables[0]))
@@ -87,27 +108,64 @@ def _staged(path: Path) -> Iterator[Path]:
 
 
 def write_lines(
-    result: SurchargeResult, path: Path, *, batch: int = CHUNK, progress: Progress | None = None
+    result: SurchargeResult,
+    path: Path,
+    *,
+    batch: int = CHUNK,
+    progress: Progress | None = None,
+    language: str = "zh",
+    encoding: str = "utf-8-sig",
+    manifest: Mapping[str, object] | None = None,
 ) -> Path:
-    """Every bill line to .parquet or .csv (UTF-8 with BOM), in batches, moved into place when done."""
-    import pyarrow.csv as pacsv
+    """Every bill line to .parquet or .csv, in batches, moved into place when done. Both follow the
+    declared columns (`columns.LINE_COLUMNS`). CSV: the header in `language` (Chinese labels or
+    English keys), `encoding` (UTF-8 with BOM or GB18030), CRLF, minimal quoting. Parquet: the
+    declared Arrow schema, and key-value metadata `ecocomp` (contract version, Chinese labels,
+    totals, `manifest`)."""
     import pyarrow.parquet as pq
 
+    _check_text_options(language, encoding)
     csv = path.suffix.lower() == ".csv"
     with _staged(path) as temp, temp.open("wb") as handle:
         if csv:
-            handle.write(b"\xef\xbb\xbf")
-        writer = None
-        for lines in _counted(result, batch, progress):
-            lines = _guarded(lines) if csv else lines
-            if writer is None:
-                writer = (
-                    pacsv.CSVWriter(handle, lines.schema) if csv else pq.ParquetWriter(handle, lines.schema)
-                )
-            writer.write_batch(lines) if csv else writer.write_batch(lines, row_group_size=batch)
-        if writer is not None:
-            writer.close()
+            handle.write(csv_header(language).encode(encoding))
+            for lines in _counted(result, batch, progress):
+                for start in range(0, lines.num_rows, CSV_SLICE):
+                    body = csv_body(typed_batch(lines.slice(start, CSV_SLICE)), language)
+                    handle.write(body if encoding in UTF8 else body.decode("utf-8").encode(encoding))
+        else:
+            schema = LINE_SCHEMA.with_metadata(_parquet_metadata(result, manifest))
+            with pq.ParquetWriter(handle, schema) as writer:
+                for lines in _counted(result, batch, progress):
+                    writer.write_batch(typed_batch(lines), row_group_size=batch)
     return path
+
+
+def _check_text_options(language: str, encoding: str) -> None:
+    if language not in LANGUAGES:
+        raise UsageError(f"unknown language {language!r}: use one of {', '.join(LANGUAGES)}")
+    if encoding not in CSV_ENCODINGS:
+        raise UsageError(f"unknown CSV encoding {encoding!r}: use one of {', '.join(CSV_ENCODINGS)}")
+
+
+def _parquet_metadata(result: SurchargeResult, manifest: Mapping[str, object] | None) -> dict[bytes, bytes]:
+    """The `ecocomp` key of a bill-lines Parquet file: what `ecocomp.reports.parquet` records for a
+    report table (contract version, title, table key and names, totals, manifest)."""
+    totals = result.totals
+    about = {
+        "schema_version": CONTRACT_VERSION,
+        "title": TITLE,
+        "table": "lines",
+        "zh": "账单明细",
+        "columns_zh": {c.key: c.zh for c in LINE_COLUMNS},
+        "totals": {
+            "line": totals.bills,
+            "electricity_surcharge": f"{totals.electricity_surcharge:f}",
+            "water_surcharge": f"{totals.water_surcharge:f}",
+        },
+        "manifest": json_ready(manifest or {}),
+    }
+    return {b"ecocomp": json.dumps(about, ensure_ascii=False, sort_keys=True).encode("utf-8")}
 
 
 def _counted(result: SurchargeResult, batch: int, progress: Progress | None) -> Iterator[pa.RecordBatch]:
@@ -120,23 +178,14 @@ def _counted(result: SurchargeResult, batch: int, progress: Progress | None) -> 
             progress("write", done, len(result.kept))
 
 
-def _guarded(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (`ecocomp.reports.guard`)."""
-    columns = []
-    for column in batch.columns:
-        if pa.types.is_dictionary(column.type):
-            column = column.dictionary_decode()
-        columns.append(guard_column(column))
-    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
-
-
 def surcharge_json(run: SurchargeRun, info: object, by_district: Table | None = None) -> bytes:
-    """The summary document: summary, by_enterprise, by_district, by_month, by_rating, rejected,
-    manifest. With `by_district` (the report's 按地区 with the range), each district also has its
-    "<key>_low" and "<key>_high" figures."""
+    """The summary document (its schema: `schema.surcharge_json_schema`): schema_version, summary,
+    by_enterprise, by_district, by_month, by_rating, rejected, manifest. With `by_district` (the
+    report's 按地区 with the range), each district also has its "<key>_low" and "<key>_high" figures."""
     result = run.result
     ranges = _ranges(by_district)
     document = {
+        "schema_version": CONTRACT_VERSION,
         "summary": asdict(result.totals),
         "by_enterprise": _enterprises(result.by_enterprise),
         "by_district": [

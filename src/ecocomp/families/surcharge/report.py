@@ -56,7 +56,7 @@ BY_DISTRICT = (
     *EVIDENCE_COLUMNS,
 )
 BY_MONTH = (
-    Column("month", "月份", "text"),
+    Column("month", "月份", "month"),
     Column("bills", "账单数", "int", total=True),
     Column("enterprises", "企业数", "int"),
     *MONEY,

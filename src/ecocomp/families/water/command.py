@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from ecocomp.cli.common import (
+    CsvEncodingOption,
     IssuesOutOption,
+    LanguageOption,
     OutputOption,
     RangeOption,
     SkipInvalidOption,
@@ -43,6 +45,8 @@ def water(
     skip_invalid: SkipInvalidOption = False,
     issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
+    language: LanguageOption = "zh",
+    csv_encoding: CsvEncodingOption = "utf-8-sig",
 ) -> None:
     """Compute who pays whom, through the province, per section, month and factor (水环境区域补偿)."""
     book = TariffBook.load(tariffs or [])
@@ -63,4 +67,4 @@ def water(
         run = compute(book)
         record(run.rejected)
         report = ranged(water_report(run), lambda at: water_report(compute(at)), book, with_range)
-        finish_run(report, output, run)
+        finish_run(report, output, run, language=language, csv_encoding=csv_encoding)

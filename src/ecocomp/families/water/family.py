@@ -83,6 +83,7 @@ class WaterFamily:
     chart_columns: tuple[str, ...] = ("water_net",)
     command: str = "ecocomp.families.water.command:water"
     json_schema: bool = True
+    own_json_schema: str = ""
 
     def params_from_settings(self, settings: WaterSettings, *, year: int, level: str) -> WaterParams:
         return params_of(WaterParams, {"from": settings.from_month, "to": settings.to_month})

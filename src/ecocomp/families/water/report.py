@@ -17,7 +17,7 @@ from ecocomp.families.run import family_report, summary_table
 from ecocomp.families.water.compute import WaterResult
 from ecocomp.families.water.rules import plain
 from ecocomp.months import month_zh
-from ecocomp.reports.model import Column, Report, Table
+from ecocomp.reports.model import Column, Report, Table, never_empty
 from ecocomp.tariffs.evidence import EVIDENCE_COLUMNS, Basis
 
 __all__ = ["LINES", "SUMMARY", "water_report"]
@@ -26,76 +26,89 @@ ZERO = Decimal("0.00")
 EVIDENCE = EVIDENCE_COLUMNS[0]  # the mark alone, on summaries whose rows are many lines
 
 
-SUMMARY = (
-    Column("district", "地区", "text"),
-    Column("district_code", "地区代码", "text"),
-    Column("paid", "支付(元)", "money", total=True),
-    Column("received", "收到(元)", "money", total=True),
-    Column("net", "净额(元，收到−支付)", "money", total=True),
-    *EVIDENCE_COLUMNS,
+SUMMARY = never_empty(
+    (
+        Column("district", "地区", "text"),
+        Column("district_code", "地区代码", "text"),
+        Column("paid", "支付(元)", "money", total=True),
+        Column("received", "收到(元)", "money", total=True),
+        Column("net", "净额(元，收到−支付)", "money", total=True),
+        *EVIDENCE_COLUMNS,
+    )
 )
-MONTHLY = (
-    Column("district", "地区", "text"),
-    Column("district_code", "地区代码", "text"),
-    Column("month", "月份", "text"),
-    *SUMMARY[2:5],
-    EVIDENCE,
+MONTHLY = never_empty(
+    (
+        Column("district", "地区", "text"),
+        Column("district_code", "地区代码", "text"),
+        Column("month", "月份", "month"),
+        *SUMMARY[2:5],
+        EVIDENCE,
+    )
 )
-LINES = (
-    Column("section", "断面编号", "text"),
-    Column("section_name", "断面名称", "text"),
-    Column("month", "月份", "text"),
-    Column("factor", "因子代码", "text"),
-    Column("factor_name", "因子", "text"),
-    Column("basin", "流域", "text"),
-    Column("concentration", "监测浓度(mg/L)", "decimal"),
-    Column("target", "目标浓度(mg/L)", "decimal"),
-    Column("target_basis", "目标依据", "text"),
-    Column("excess", "超标量(mg/L)", "decimal"),
-    Column("multiple", "超标倍数", "decimal"),
-    Column("flow", "水量(万m³)", "decimal"),
-    Column("load_t", "超标负荷(吨)", "decimal"),
-    Column("method", "核算方法", "text"),
-    Column("standard", "补偿标准(元/吨或档额)", "decimal"),
-    Column("band_above", "档位(倍数 >)", "decimal"),
-    Column("direction", "方向", "text"),
-    Column("amount", "金额(元)", "money", total=True),
-    Column("kept", "省级留存(元)", "money", total=True),  # a city-scheme line: the city's (市级留存)
-    Column("payer", "付款方", "text"),
-    Column("payer_code", "付款方代码", "text"),
-    Column("via", "经由", "text"),
-    Column("via_code", "经由代码", "text"),
-    Column("receiver", "收款方", "text"),
-    Column("receiver_code", "收款方代码", "text"),
-    *EVIDENCE_COLUMNS,
-    Column("tariff_id", "费率表", "text"),
-    Column("line", "监测台账行号", "int"),
-    Column("substituted", "缺测替代", "text"),
-    Column("explanation", "说明", "text"),
+LINES = never_empty(
+    (
+        Column("section", "断面编号", "text"),
+        Column("section_name", "断面名称", "text"),
+        Column("month", "月份", "month"),
+        Column("factor", "因子代码", "text"),
+        Column("factor_name", "因子", "text"),
+        Column("basin", "流域", "text"),
+        Column("concentration", "监测浓度(mg/L)", "decimal", scale=4),
+        Column("target", "目标浓度(mg/L)", "decimal", scale=4),
+        Column("target_basis", "目标依据", "text"),
+        Column("excess", "超标量(mg/L)", "decimal", scale=4),
+        Column("multiple", "超标倍数", "decimal", scale=4),
+        Column("flow", "水量(万m³)", "decimal", scale=4),
+        Column("load_t", "超标负荷(吨)", "decimal", scale=10),
+        Column("method", "核算方法", "text"),
+        Column("standard", "补偿标准(元/吨或档额)", "decimal", scale=6),
+        Column("band_above", "档位(倍数 >)", "decimal", scale=6),
+        Column("direction", "方向", "text"),
+        Column("amount", "金额(元)", "money", total=True),
+        Column("kept", "省级留存(元)", "money", total=True),  # a city-scheme line: the city's (市级留存)
+        Column("payer", "付款方", "text"),
+        Column("payer_code", "付款方代码", "text"),
+        Column("via", "经由", "text"),
+        Column("via_code", "经由代码", "text"),
+        Column("receiver", "收款方", "text"),
+        Column("receiver_code", "收款方代码", "text"),
+        *EVIDENCE_COLUMNS,
+        Column("tariff_id", "费率表", "text"),
+        Column("line", "监测台账行号", "int"),
+        Column("substituted", "缺测替代", "text"),
+        Column("explanation", "说明", "text"),
+    ),
+    "standard",
+    "band_above",
+    "line",
 )
-SHARES = (
-    Column("section", "断面编号", "text"),
-    Column("month", "月份", "text"),
-    Column("factor", "因子代码", "text"),
-    Column("district", "地区", "text"),
-    Column("district_code", "地区代码", "text"),
-    Column("role", "支付/收到", "text"),
-    Column("share", "分担系数", "ratio"),
-    Column("amount", "金额(元)", "money", total=True),
-    EVIDENCE,
+SHARES = never_empty(
+    (
+        Column("section", "断面编号", "text"),
+        Column("month", "月份", "month"),
+        Column("factor", "因子代码", "text"),
+        Column("district", "地区", "text"),
+        Column("district_code", "地区代码", "text"),
+        Column("role", "支付/收到", "text"),
+        Column("share", "分担系数", "ratio"),
+        Column("amount", "金额(元)", "money", total=True),
+        EVIDENCE,
+    )
 )
 CONTROL = (
     Column("item", "项目", "text"),
     Column("amount", "金额(元)", "money"),
     EVIDENCE,
 )
-EXCLUDED = (
-    Column("line", "监测台账行号", "int"),
-    Column("section", "断面编号", "text"),
-    Column("month", "月份", "text"),
-    Column("factor", "因子代码", "text"),
-    Column("concentration", "监测浓度(mg/L)", "decimal"),
-    Column("reason", "不计算原因", "text"),
+EXCLUDED = never_empty(
+    (
+        Column("line", "监测台账行号", "int"),
+        Column("section", "断面编号", "text"),
+        Column("month", "月份", "month"),
+        Column("factor", "因子代码", "text"),
+        Column("concentration", "监测浓度(mg/L)", "decimal", scale=4),
+        Column("reason", "不计算原因", "text"),
+    )
 )
 
 
