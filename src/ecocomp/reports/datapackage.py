@@ -33,7 +33,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from ecocomp.reports.contract import CONTRACT_VERSION
+from ecocomp.reports.contract import BOOL_TEXT, CONTRACT_VERSION, DECIMAL_KINDS
 from ecocomp.reports.model import Column, Report, Table
 from ecocomp.reports.staging import Staging
 
@@ -68,8 +68,6 @@ _TYPES = {
 }
 # The same as `ecocomp.reports.text` (a test checks): not imported, so that the CSV and Parquet
 # writers can import this module without an import cycle.
-BOOL_TEXT = {"zh": ("是", "否"), "en": ("yes", "no")}
-DECIMAL_KINDS = frozenset({"money", "ratio", "decimal"})
 _NAME_PATTERN = re.compile(r"[^a-z0-9._-]+")  # Data Package v1 names: lower-case ^[-a-z0-9._/]+$
 _CHUNK = 1 << 20
 

@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from ecocomp.reports.contract import CONTRACT_VERSION, month_text
+from ecocomp.reports.contract import BOOL_TEXT, CONTRACT_VERSION, DECIMAL_KINDS, month_text
 from ecocomp.reports.datapackage import package_name, write_descriptor
 from ecocomp.reports.guard import guard
 from ecocomp.reports.model import Report, Table, column_totals
@@ -45,8 +45,6 @@ __all__ = [
 
 RUN_INFO_KEYS = frozenset({"run_info"})  # tables that repeat the manifest: not repeated in JSON
 TOTAL_LABEL = {"zh": "合计", "en": "Total"}
-BOOL_TEXT = {"zh": ("是", "否"), "en": ("yes", "no")}
-DECIMAL_KINDS = frozenset({"money", "ratio", "decimal"})  # exact strings in JSON, decimal128 in Parquet
 
 
 def plain(value: Decimal | int) -> str:

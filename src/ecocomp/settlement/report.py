@@ -63,24 +63,27 @@ def settlement_report(settlement: Settlement, generated_at: datetime | None = No
     columns = summary_columns(settlement.with_range)
     tariffs = _unique_tariffs(settlement)
     banner = provisional_banner(tariffs)
+    readings = _reading_tables(settlement)
     summary = Table(
         "summary",
         "汇总",
         columns,
-        _summary_rows(settlement),
+        _summary_rows(readings),
         totals=True,
         chart=chart,
         banner=banner,
         chart_note=CHART_NOTE if banner else None,
-        notes=evidence_notes(_basis(settlement))
-        + (totals_notes(_reading_tables(settlement)) if settlement.with_range else ()),
+        notes=evidence_notes(_basis(settlement)) + (totals_notes(readings) if settlement.with_range else ()),
         row_key="district_code",
     )
     tables = [summary]
     for family, report in reports.items():
         tables += [_prefixed(family, t) for t in report.tables if t.key not in SHARED_TABLES]
     tables += [_rejected(reports), tariffs_table(tariffs)]
-    return Report(settlement.title, tuple(tables), _manifest(settlement, reports, generated_at))
+    info = _manifest(settlement, reports, generated_at)
+    if settlement.with_range:
+        info["range"] = _range_info(settlement, readings)
+    return Report(settlement.title, tuple(tables), info)
 
 
 def provisional_banner(tariffs: Sequence[Tariff]) -> str | None:
@@ -98,19 +101,18 @@ def family_reports(settlement: Settlement) -> dict[str, Report]:
     return {key: FAMILIES[key].report(run) for key, run in settlement.runs.items()}
 
 
-def _summary_rows(settlement: Settlement) -> list[dict[str, object]]:
+def _summary_rows(readings: Mapping[str, Table]) -> list[dict[str, object]]:
     """One row per place any family concerns, in place-code order. With the range computed,
     each money figure's low and high are the least and the greatest of its central, all-low and
     all-high figures (`ecocomp.reports.ranges`)."""
-    central = _reading_rows(settlement.runs)
-    if not settlement.readings:
-        return central
-    readings = [central, *(_reading_rows(runs) for runs in settlement.readings.values())]
-    return ranged_rows(central, readings, summary_columns(), "district_code")
+    central = list(readings["central"].rows)
+    if len(readings) == 1:
+        return [dict(row) for row in central]
+    return ranged_rows(central, [t.rows for t in readings.values()], summary_columns(), "district_code")
 
 
 def _reading_tables(settlement: Settlement) -> dict[str, Table]:
-    """汇总 without the range at each reading (central first), for the totals of each."""
+    """汇总 without the range at each reading (central first; only it without the range)."""
     runs = {"central": settlement.runs, **settlement.readings}
     return {
         name: Table("summary", "汇总", summary_columns(), _reading_rows(found), totals=True)
@@ -181,14 +183,12 @@ def _manifest(
         "families": {family: dict(report.manifest) for family, report in reports.items()},
         "warnings": [w for report in reports.values() for w in _strings(report.manifest.get("warnings"))],
     }
-    if settlement.with_range:
-        info["range"] = _range_info(settlement)
     if generated_at is not None:
         info["generated_at"] = generated_at.isoformat(timespec="seconds")
     return info
 
 
-def _range_info(settlement: Settlement) -> dict[str, object]:
+def _range_info(settlement: Settlement, readings: Mapping[str, Table]) -> dict[str, object]:
     """How the low and high columns were made, and the ranged values of the tables used."""
     ranged = {
         t.id: {
@@ -203,7 +203,7 @@ def _range_info(settlement: Settlement) -> dict[str, object]:
         "(all-high run); per place, <key>_low and <key>_high are the least and the greatest of the "
         "central, all-low and all-high figures; they have no totals row (a sum of per-place "
         "extremes is the figure of no reading): `totals` gives each reading's totals",
-        "totals": reading_totals(_reading_tables(settlement)),
+        "totals": reading_totals(readings),
         "ranged_values": {k: v for k, v in ranged.items() if v},
     }
 

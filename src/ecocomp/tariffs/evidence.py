@@ -16,16 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from ecocomp.codes import EVIDENCE
 from ecocomp.reports.model import Column
 from ecocomp.tariffs.files import Tariff
-from ecocomp.tariffs.models import PlacesTable, Rule, Value
+from ecocomp.tariffs.models import PlacesTable
 
 __all__ = [
     "EVIDENCE_COLUMNS",
     "EVIDENCE_LABELS",
+    "EVIDENCE_RANK",
     "EVIDENCE_ZH",
     "UNCERTAIN",
     "Basis",
@@ -47,7 +47,9 @@ EVIDENCE_COLUMNS = (
 )
 #: The tags a summary marks: a figure resting on one of these is not final.
 UNCERTAIN = frozenset({"inferred", "provisional"})
-_RANK = {tag: rank for rank, tag in enumerate(EVIDENCE)}
+#: Each tag's rank, weakest highest (verified 0 … provisional 3).
+EVIDENCE_RANK = {tag: rank for rank, tag in enumerate(EVIDENCE)}
+_RANK = EVIDENCE_RANK
 _STATUS_PATH = "tariff.status"
 
 
@@ -119,7 +121,7 @@ def basis_of(tariff: Tariff, *paths: str) -> Basis:
     """The values and rules of `tariff` at `paths` (a path names a leaf or every leaf below it),
     plus the table's provisional status. A path the table does not have names nothing: the
     caller only passes paths its rules read."""
-    leaves = _tagged_leaves(tariff)
+    leaves = tariff.tagged_leaves
     uses = {
         (f"{tariff.id}:{path}", tag)
         for wanted in paths
@@ -141,20 +143,3 @@ def place_basis(tariffs: Iterable[Tariff], code: str) -> Basis:
     assert isinstance(table.model, PlacesTable)
     found = {(f"{table.id}:place.{p.code}", p.evidence) for p in table.model.place if p.code == code}
     return Basis(frozenset(found))
-
-
-_LEAVES: dict[int, tuple[Tariff, dict[str, str]]] = {}
-
-
-def _tagged_leaves(tariff: Tariff) -> dict[str, str]:
-    """Key path -> evidence of every `Value` and `Rule` of the table (cached per loaded table)."""
-    cached = _LEAVES.get(id(tariff))
-    if cached is not None and cached[0] is tariff:
-        return cached[1]
-    leaves = {path: _tag(leaf) for path, leaf in tariff.values().items() if isinstance(leaf, Value | Rule)}
-    _LEAVES[id(tariff)] = (tariff, leaves)
-    return leaves
-
-
-def _tag(leaf: Any) -> str:
-    return str(leaf.evidence)

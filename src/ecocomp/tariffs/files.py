@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,11 @@ class Tariff:
     def values(self) -> dict[str, Any]:
         """Every leaf of the table by key path (a `Value` or a `Rule` stays whole), header excluded."""
         return {k: v for k, v in flatten(self.model).items() if not k.startswith("tariff.")}
+
+    @cached_property
+    def tagged_leaves(self) -> dict[str, str]:
+        """Key path -> evidence tag of every `Value` and `Rule` of the table (read once)."""
+        return {k: str(v.evidence) for k, v in self.values().items() if isinstance(v, Value | Rule)}
 
     def provisional_values(self) -> list[str]:
         """Key paths of the values and rules tagged provisional."""

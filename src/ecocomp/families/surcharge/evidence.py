@@ -33,6 +33,7 @@ from ecocomp.codes import COLOURS, EVIDENCE
 from ecocomp.families.surcharge.plan import Plan
 from ecocomp.families.surcharge.ratings import BLACK, RED, RED_REPEAT, UNRATED, model_of
 from ecocomp.families.surcharge.tables import CreditBandsTable, unrated_colour
+from ecocomp.tariffs.evidence import EVIDENCE_RANK as _RANK
 from ecocomp.tariffs.evidence import Basis, basis_of
 from ecocomp.tariffs.files import Tariff
 
@@ -53,7 +54,6 @@ Int32s = npt.NDArray[np.int32]
 Int8s = npt.NDArray[np.int8]
 Bools = npt.NDArray[np.bool_]
 CATEGORIES = RED_REPEAT + 1  # colour indexes, UNRATED, RED_REPEAT (as `Charges.category`)
-_RANK = {tag: rank for rank, tag in enumerate(EVIDENCE)}
 _CELLS = 200_000_000  # largest group x code matrix counted at once
 
 
