@@ -172,7 +172,7 @@ def finish_run(
 def end_run(run: Run[Result]) -> None:
     """Say the warnings and the reconciliation of rows, and exit 1 when any row was rejected
     (the report lists them)."""
-    for warning in run.result.warnings:
+    for warning in run.warnings:
         err(f"warning: {warning}")
     err("rows: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in run.reconciliation.items()))
     if run.rejected:

@@ -96,6 +96,12 @@ class Run(Generic[R_co]):
     rejected: tuple[LedgerIssue, ...]
     parameters: dict[str, object]
     reconciliation: dict[str, int]
+    ledger_warnings: tuple[str, ...] = ()  # from reading the ledgers (e.g. columns not used)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Every warning of the run: the ledgers' first, then the computation's."""
+        return (*self.ledger_warnings, *self.result.warnings)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ def run_family(
     book: TariffBook,
     skip_invalid: bool = False,
     progress: Progress | None = None,
+    allow_empty: bool = False,
 ) -> Run[Result]:
     """Read, check, compute and reconcile. Strict by default: any problem raises
     `LedgerValidationError` with every rejected row."""
@@ -48,7 +49,8 @@ def run_family(
         raise AssertionError(f"{family.key}: rows do not reconcile: {reconciliation.counts}")
     parameters = family.parameters(params) | {"skip_invalid": skip_invalid}
     rejected = read_issues + result.rejected
-    return Run(family.key, result, inputs, rejected, parameters, reconciliation.counts)
+    warnings = tuple(w for led in ledgers.values() for w in led.warnings)
+    return Run(family.key, result, inputs, rejected, parameters, reconciliation.counts, warnings)
 
 
 def read_ledgers(family: Family, paths: Mapping[str, Path | None], book: TariffBook) -> dict[str, Ledger]:
@@ -79,7 +81,7 @@ def family_report(
         parameters=run.parameters,
         inputs=run.inputs,
         tariffs=result.tariffs,
-        warnings=result.warnings,
+        warnings=run.warnings,
         reconciliation=run.reconciliation,
     )
     info |= dict(extra or {})

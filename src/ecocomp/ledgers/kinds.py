@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import MappingProxyType
 
 from ecocomp.codes import text_key
@@ -45,7 +46,12 @@ def value_key(text: str) -> str:
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a ledger kind: name, accepted headers, parse rule, required, decimal scale."""
+    """One column of a ledger kind: name, accepted headers, parse rule, required, decimal scale.
+
+    A decimal column also declares `unit`, the unit its values are kept in (e.g. "kWh", "m3",
+    "mg/L", "t"; empty when it has none), and `maximum`, the largest absolute value it accepts
+    (inclusive): a larger value is a row problem, so nothing downstream can overflow.
+    """
 
     name: str
     spellings: tuple[str, ...]
@@ -54,6 +60,8 @@ class Column:
     scale: int = 0
     non_negative: bool = False
     codes: Mapping[str, str] = field(default_factory=dict)
+    unit: str = ""
+    maximum: Decimal | None = None
 
     def accepts(self, header: str) -> bool:
         """True if a header as written names this column."""

@@ -53,6 +53,7 @@ class Ledger:
     rows_read: int
     frame: pd.DataFrame
     issues: tuple[LedgerIssue, ...]
+    warnings: tuple[str, ...] = ()  # e.g. columns the kind does not use, with the closest known header
 
     @property
     def rows_accepted(self) -> int:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ecocomp.codes import COLOUR_NAMES
 from ecocomp.ledgers.kinds import ENTERPRISE, MONTH, Column, Kind, codes_of
 
@@ -21,6 +23,7 @@ RATINGS = Kind(
             "rating",
             scale=2,
             codes=codes_of(COLOUR_NAMES),
+            maximum=Decimal("1000"),
         ),
         Column("valid_from", ("有效期起", "起始日期", "生效日期", "开始日期"), "date"),
         Column("valid_to", ("有效期止", "截止日期", "终止日期", "结束日期"), "date", required=False),
@@ -42,6 +45,8 @@ BILLS = Kind(
             required=False,
             scale=2,
             non_negative=True,
+            unit="kWh",
+            maximum=Decimal("1e10"),
         ),
         Column(
             "water_m3",
@@ -50,6 +55,8 @@ BILLS = Kind(
             required=False,
             scale=2,
             non_negative=True,
+            unit="m3",
+            maximum=Decimal("1e9"),
         ),
     ),
     key=("enterprise", "month"),

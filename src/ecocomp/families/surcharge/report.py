@@ -147,7 +147,7 @@ def _where(run: SurchargeRun, lines: Sequence[Path]) -> list[dict[str, object]]:
         {"item": "明细行数", "value": f"{len(run.result.kept):,}"},
         {"item": "说明", "value": "工作簿只含汇总；Excel 每表最多 1,048,576 行，全部账单行见上述文件"},
     ]
-    rows += [{"item": "警告", "value": w} for w in run.result.warnings]
+    rows += [{"item": "警告", "value": w} for w in run.warnings]
     return rows
 
 

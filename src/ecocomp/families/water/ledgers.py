@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ecocomp.codes import (
     BASIN_NAMES,
     FACTOR_NAMES,
@@ -48,6 +50,8 @@ SECTIONS = Kind(
                 required=False,
                 scale=4,
                 non_negative=True,
+                unit="mg/L",
+                maximum=Decimal("1e6"),
             )
             for f in FACTORS
         ),
@@ -80,6 +84,8 @@ MONITORING = Kind(
             DEC,
             scale=4,
             non_negative=True,
+            unit="mg/L",
+            maximum=Decimal("1e6"),
         ),
         Column(
             "flow_10k_m3",
@@ -88,6 +94,8 @@ MONITORING = Kind(
             required=False,
             scale=4,
             non_negative=True,
+            unit="万m3",
+            maximum=Decimal("1e8"),
         ),
     ),
     key=("section", "month", "factor"),
