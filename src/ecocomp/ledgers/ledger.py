@@ -11,8 +11,8 @@ rejected, a row with several problems counted once. Strict callers use
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +54,11 @@ class Ledger:
     frame: pd.DataFrame
     issues: tuple[LedgerIssue, ...]
     warnings: tuple[str, ...] = ()  # e.g. columns the kind does not use, with the closest known header
+    headers: Mapping[str, str] = field(default_factory=dict)  # column name -> header as written
+
+    def header_of(self, name: str) -> str:
+        """The header the file gives column `name` (the name itself when the file has none)."""
+        return self.headers.get(name, name)
 
     @property
     def rows_accepted(self) -> int:
