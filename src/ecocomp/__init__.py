@@ -14,6 +14,13 @@ Importing ecocomp never imports the command-line layer (typer).
 
 from __future__ import annotations
 
+import sys as _sys
+
+if _sys.orig_argv[1:3] == ["-m", "ecocomp"]:  # `python -m ecocomp`: the CLI, guard its start-up too
+    from ecocomp_entry import guard_startup as _guard_startup
+
+    _guard_startup()  # Ctrl-C during the imports below: one line, exit 130 (see ecocomp_entry)
+
 from ecocomp._version import __version__
 from ecocomp.errors import (
     ConfigError,

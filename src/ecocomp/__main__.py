@@ -1,5 +1,5 @@
-"""`python -m ecocomp` runs the command-line interface."""
+"""`python -m ecocomp` runs the command-line interface, as the `ecocomp` command does."""
 
-from ecocomp.cli.main import run
+from ecocomp_entry import main
 
-run()
+main()

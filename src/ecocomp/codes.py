@@ -23,6 +23,8 @@ __all__ = [
     "FACTORS",
     "FACTOR_NAMES",
     "FACTOR_ZH",
+    "HEADER_UNITS",
+    "HEADER_UNIT_NAMES",
     "INDICATORS",
     "INDICATOR_NAMES",
     "INDICATOR_ZH",
@@ -107,6 +109,41 @@ UNIT_NAMES: Mapping[str, tuple[str, ...]] = {
     "kg": ("千克", "公斤"),
     "100kg": ("百公斤",),
 }
+#: Units a ledger header may name (排放量(千克), 用电量(万kWh), 流量(m3)): each unit's dimension
+#: and its exact factor to the dimension's base unit (t, kWh, m3, mg/L, 元). Every factor is a
+#: power of ten, so a conversion is an exact shift of the decimal point.
+HEADER_UNITS: Mapping[str, tuple[str, Decimal]] = {
+    "t": ("mass", Decimal(1)),
+    "kg": ("mass", Decimal("0.001")),
+    "100kg": ("mass", Decimal("0.1")),
+    "kWh": ("energy", Decimal(1)),
+    "万kWh": ("energy", Decimal(10000)),
+    "MWh": ("energy", Decimal(1000)),
+    "m3": ("volume", Decimal(1)),
+    "万m3": ("volume", Decimal(10000)),
+    "mg/L": ("concentration", Decimal(1)),
+    "μg/L": ("concentration", Decimal("0.001")),
+    "g/L": ("concentration", Decimal(1000)),
+    "元": ("money", Decimal(1)),
+    "万元": ("money", Decimal(10000)),
+}
+#: The names clerks write for each header unit. 吨 and 万吨 also name water volumes (1 吨 of
+#: water is 1 m3): which one a header means follows from its column's dimension.
+HEADER_UNIT_NAMES: Mapping[str, tuple[str, ...]] = {
+    "t": ("吨", "tonne", "tonnes", "ton"),
+    "kg": ("千克", "公斤"),
+    "100kg": ("百公斤",),
+    "kWh": ("千瓦时", "度", "千瓦·时"),
+    "万kWh": ("万千瓦时", "万度"),
+    "MWh": ("兆瓦时",),
+    "m3": ("m³", "立方米", "方", "吨"),
+    "万m3": ("万m³", "万立方米", "万方", "万吨"),
+    "mg/L": ("毫克/升",),
+    "μg/L": ("µg/L", "ug/L", "微克/升"),
+    "g/L": ("克/升",),
+    "元": ("CNY", "yuan"),
+    "万元": (),
+}
 COLOUR_NAMES: Mapping[str, tuple[str, ...]] = {
     "green": ("绿", "绿色", "绿色等级"),
     "blue": ("蓝", "蓝色", "蓝色等级"),
@@ -142,6 +179,7 @@ BOOLEAN_NAMES: Mapping[str, tuple[str, ...]] = {
     "false": ("否", "no", "n", "0", "未达标", "未完成", "×", "✗"),
 }
 assert set(POLLUTANT_NAMES) == set(POLLUTANTS) and set(FACTOR_NAMES) == set(FACTORS)
+assert set(HEADER_UNIT_NAMES) == set(HEADER_UNITS) and set(UNIT_NAMES) <= set(HEADER_UNITS)
 assert set(INDICATORS) <= set(INDICATOR_NAMES) and set(COLOUR_NAMES) == set(COLOURS)
 
 # --- Chinese labels in reports and explanations ------------------------------------------------

@@ -1,15 +1,19 @@
-"""What every command shares: the --tariffs option, error-to-exit-code mapping, stderr output."""
+"""What every command shares: the --tariffs option, error-to-exit-code mapping, stderr output,
+and the run's outputs as one transaction (`run_outputs`), interrupts included."""
 
 from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Literal, ParamSpec, TypeVar
+from types import FrameType
+from typing import Annotated, Any, Literal, NoReturn, ParamSpec, TypeVar
 
 import typer
 
@@ -18,6 +22,7 @@ from ecocomp.families.base import Result, Run
 from ecocomp.ledgers.issues import write_issues
 from ecocomp.reports.model import Report, column_totals
 from ecocomp.reports.ranges import with_range
+from ecocomp.reports.staging import Staging, check_targets
 from ecocomp.reports.write import write_report
 from ecocomp.tariffs.book import TARIFFS_ENV, TariffBook
 from ecocomp.tariffs.readings import READINGS
@@ -29,6 +34,51 @@ EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 128 + signal.SIGINT  # 130, as a shell reports Ctrl-C
+EXIT_TERMINATED = 128 + signal.SIGTERM  # 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised as an interrupt is, so every cleanup on the way out runs."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> NoReturn:
+    raise Terminated
+
+
+@contextmanager
+def raising_signals() -> Iterator[None]:
+    """While the block runs, SIGINT raises KeyboardInterrupt and SIGTERM `Terminated` (so the
+    staged outputs are removed on the way out); the previous handlers are restored after. Only
+    the main thread can install handlers: elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            if handler is not None:
+                signal.signal(number, handler)
+
+
+_SAID: list[int] = []  # the exit codes `interrupted` has said its line for, in this process
+
+
+def interrupted(exc: KeyboardInterrupt) -> int:
+    """Say in one line that the run was interrupted; its exit code: 130, or 143 for SIGTERM."""
+    code = EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+    err("ecocomp: terminated" if code == EXIT_TERMINATED else "ecocomp: interrupted")
+    _SAID.append(code)
+    return code
+
+
+def interrupt_said() -> bool:
+    """Whether `interrupted` has said its line in this process."""
+    return bool(_SAID)
 
 
 TariffsOption = Annotated[
@@ -70,9 +120,12 @@ def exits_on_error(command: Callable[P, R]) -> Callable[P, R]:
             err(f"ecocomp: {exc}")
             raise typer.Exit(EXIT_DATA) from None
         except OSError as exc:
-            err(f"ecocomp: cannot read or write {exc.filename or ''}: {exc.strerror or exc}")
+            where = f"cannot read or write {exc.filename}" if exc.filename else "input/output error"
+            err(f"ecocomp: {where}: {exc.strerror or exc}")
             raise typer.Exit(EXIT_DATA) from None
-        except (KeyboardInterrupt, typer.Exit, typer.Abort):
+        except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the staged outputs are gone by now
+            raise typer.Exit(interrupted(exc)) from None
+        except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:  # a bug: say so plainly, still without a traceback
             err(
@@ -152,20 +205,10 @@ def _cell(value: object, kind: str) -> str:
     return str(value)
 
 
-def finish_run(
-    report: Report,
-    output: Path | None,
-    run: Run[Result],
-    *,
-    language: str = "zh",
-    csv_encoding: str = "utf-8-sig",
-) -> None:
-    """Write the report (or print its summary), then `end_run`."""
+def finish_run(report: Report, output: Path | None, run: Run[Result]) -> None:
+    """Print the report's summary (when it was not written), then `end_run`."""
     if output is None:
         print_summary(report)
-    else:
-        for path in write_report(report, output, language=language, csv_encoding=csv_encoding):
-            err(f"wrote {path}")
     end_run(run)
 
 
@@ -239,20 +282,55 @@ IssuesOutOption = Annotated[
 ]
 
 
+class Outputs:
+    """The outputs of one command run, staged together in `stage` (see `run_outputs`)."""
+
+    def __init__(self, stage: Staging, issues_out: Path | None) -> None:
+        self.stage = stage
+        self.issues_out = issues_out
+        self._said: dict[Path, str] = {}
+
+    def issues(self, found: Sequence[LedgerIssue], *, always: bool = False) -> None:
+        """Stage the --issues-out file with `found`, when there are problems (or `always`)."""
+        if self.issues_out is not None and (found or always):
+            write_issues(found, self.issues_out, self.stage)
+            self._said[self.issues_out] = f"wrote {len(found)} problem(s) to {self.issues_out}"
+
+    def report(self, report: Report, path: Path, **options: Any) -> None:
+        """Stage the report's files (`write_report` with these options)."""
+        write_report(report, path, stage=self.stage, **options)
+
+    def publish(self, only: Collection[Path] | None = None) -> None:
+        """Publish every staged file (or `only` those) and say which were written."""
+        for path in self.stage.commit(only):
+            err(self._said.get(path, f"wrote {path}"))
+
+
 @contextmanager
-def issues_written_to(path: Path | None) -> Iterator[Callable[[Sequence[LedgerIssue]], None]]:
-    """Yields a function that writes rejected rows to `path` (if given); the rows of a
-    `LedgerValidationError` raised inside are written too before it propagates."""
-    if path is not None and path.suffix.lower() not in (".csv", ".xlsx"):
-        raise UsageError(f"--issues-out {path.name}: give a file ending in .csv or .xlsx")
-
-    def record(issues: Sequence[LedgerIssue]) -> None:
-        if path is not None and issues:
-            write_issues(issues, path)
-            err(f"wrote {len(issues)} problem(s) to {path}")
-
-    try:
-        yield record
-    except LedgerValidationError as exc:
-        record(exc.issues)
-        raise
+def run_outputs(
+    inputs: Sequence[Path | None],
+    outputs: Sequence[tuple[str, Path | None]] = (),
+    issues_out: Path | None = None,
+) -> Iterator[Outputs]:
+    """One transaction over every output of a run: before any work, an output that is an input
+    (same file, also through links) or two outputs naming one file are refused (exit 2); the
+    block stages its files in the yielded `Outputs`; they are published together when it ends
+    without an error, else removed, no target touched. A strict run that stops on invalid rows
+    (`LedgerValidationError`) still publishes the --issues-out file, alone: that is its purpose.
+    SIGINT and SIGTERM raise while the block runs, so an interrupt removes the staged files too."""
+    if issues_out is not None and issues_out.suffix.lower() not in (".csv", ".xlsx"):
+        raise UsageError(f"--issues-out {issues_out.name}: give a file ending in .csv or .xlsx")
+    check_targets([*outputs, ("--issues-out", issues_out)], inputs)
+    out = Outputs(Staging(protected=[p for p in inputs if p is not None]), issues_out)
+    with raising_signals():
+        try:
+            yield out
+            out.publish()
+        except LedgerValidationError as exc:
+            if issues_out is not None:
+                if issues_out not in out.stage.targets:
+                    out.issues(exc.issues)
+                out.publish(only={issues_out})
+            raise
+        finally:
+            out.stage.discard()

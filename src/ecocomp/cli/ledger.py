@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ecocomp.cli.common import EXIT_DATA, TariffsOption, exits_on_error
+from ecocomp.cli.common import EXIT_DATA, TariffsOption, err, exits_on_error, run_outputs
 from ecocomp.errors import UsageError
-from ecocomp.ledgers.issues import write_issues
 from ecocomp.ledgers.kinds import KINDS
 from ecocomp.ledgers.ledger import Ledger, read_ledger
 from ecocomp.places import Places
@@ -53,11 +52,9 @@ def check(
     """Read one ledger, check every row, and report rows read, accepted and rejected."""
     if kind not in KINDS:
         raise UsageError(f"unknown ledger kind {kind!r}; use one of: {', '.join(KINDS)}")
-    if issues_out is not None and issues_out.suffix.lower() not in (".csv", ".xlsx"):
-        raise UsageError(f"--issues-out {issues_out.name}: give a file ending in .csv or .xlsx")
-    ledger = read_ledger(kind, file, places=load_places(tariffs or []), sheet=sheet)
-    if issues_out is not None:
-        write_issues(ledger.issues, issues_out)
+    with run_outputs([file], issues_out=issues_out) as out:
+        ledger = read_ledger(kind, file, places=load_places(tariffs or []), sheet=sheet)
+        out.issues(ledger.issues, always=True)
     _summary(ledger, issues_out)
     if ledger.issues:
         raise typer.Exit(EXIT_DATA)
@@ -68,6 +65,8 @@ def _summary(ledger: Ledger, issues_out: Path | None) -> None:
         f"{ledger.source} ({ledger.kind}): {ledger.rows_read} rows read, "
         f"{ledger.rows_accepted} accepted, {ledger.rows_rejected} rejected; sha256 {ledger.sha256[:12]}"
     )
+    for warning in ledger.warnings:  # e.g. columns not used, units converted
+        err(f"warning: {warning}")
     if not ledger.issues:
         typer.echo("no problems found")
         return

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from ecocomp._version import __version__
+from ecocomp.cli.common import EXIT_INTERRUPTED, err, interrupt_said, interrupted, raising_signals
 from ecocomp.cli.ledger import ledger_app
 from ecocomp.cli.settle import settle
 from ecocomp.cli.tariffs import tariffs_app
@@ -65,5 +66,15 @@ app = build_app()
 
 
 def run() -> None:
-    """Console-script entry point."""
-    build_app()()
+    """Run the command line (`ecocomp_entry.main` calls it). Ctrl-C or SIGTERM at any moment ends
+    with one line and exit 130 (143), never a traceback; during a command, its staged outputs
+    are removed first (`common.run_outputs`)."""
+    with raising_signals():
+        try:
+            build_app()()
+        except KeyboardInterrupt as exc:  # before or after the command itself
+            raise SystemExit(interrupted(exc)) from None
+        except SystemExit as exc:  # typer ends an interrupt outside a command with 130, silently
+            if exc.code == EXIT_INTERRUPTED and not interrupt_said():
+                err("ecocomp: interrupted")
+            raise

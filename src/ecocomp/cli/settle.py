@@ -14,12 +14,14 @@ from ecocomp.cli.common import (
     TariffsOption,
     err,
     exits_on_error,
-    issues_written_to,
     print_summary,
+    run_outputs,
 )
 from ecocomp.errors import UsageError
 from ecocomp.examples import example_config
-from ecocomp.reports.write import write_report
+from ecocomp.families.base import ledger_paths
+from ecocomp.families.registry import FAMILIES
+from ecocomp.settlement.config import load_config
 from ecocomp.settlement.report import settlement_report
 from ecocomp.settlement.run import run_settlement
 
@@ -69,27 +71,25 @@ def settle(
 ) -> None:
     """Settle a year: every policy family the config names, in one report."""
     path = _config_path(config, example)
-    with issues_written_to(issues_out) as record:
+    with run_outputs(_inputs(path), [("--output", output)], issues_out) as out:
         settlement = run_settlement(
             path, tariff_dirs=tuple(tariffs or ()), require=require, with_range=with_range
         )
-        record(settlement.rejected)
-    options = settlement.config.output
-    writes_xlsx = output is not None and (fmt or output.suffix.lstrip(".").lower()) == "xlsx"
-    report = settlement_report(settlement, datetime.now().astimezone() if writes_xlsx else None)
+        out.issues(settlement.rejected)
+        options = settlement.config.output
+        writes_xlsx = output is not None and (fmt or output.suffix.lstrip(".").lower()) == "xlsx"
+        report = settlement_report(settlement, datetime.now().astimezone() if writes_xlsx else None)
+        if output is not None:
+            out.report(
+                report,
+                output,
+                fmt=fmt,
+                language=language or options.language,
+                wan_yuan=options.wan_yuan if wan_yuan is None else wan_yuan,
+                csv_encoding=options.csv_encoding,
+            )
     if output is None:
         print_summary(report)
-    else:
-        written = write_report(
-            report,
-            output,
-            fmt=fmt,
-            language=language or options.language,
-            wan_yuan=options.wan_yuan if wan_yuan is None else wan_yuan,
-            csv_encoding=options.csv_encoding,
-        )
-        for file in written:
-            err(f"wrote {file}")
     warnings = report.manifest.get("warnings")
     for warning in warnings if isinstance(warnings, list) else []:
         err(f"warning: {warning}")
@@ -97,6 +97,16 @@ def settle(
     if rejected:
         err(f"{len(rejected)} row problem(s); see the rejected rows (剔除记录) in the report")
         raise typer.Exit(EXIT_DATA)
+
+
+def _inputs(config: Path) -> list[Path]:
+    """What the run reads: the config file and every ledger it names (relative to the config)."""
+    settings, _ = load_config(config)
+    paths = (
+        ledger_paths(FAMILIES[key], section, lambda name, _key: config.parent / name)
+        for key, section in settings.families.items()
+    )
+    return [config, *(p for found in paths for p in found.values() if p is not None)]
 
 
 def _config_path(config: Path | None, example: str | None) -> Path:

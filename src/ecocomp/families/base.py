@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
 
@@ -28,6 +29,8 @@ from ecocomp.tariffs.files import Tariff
 __all__ = [
     "Family",
     "LedgerRole",
+    "Period",
+    "Periodic",
     "PlaceFigures",
     "Progress",
     "Reconciliation",
@@ -163,6 +166,27 @@ class Family(Protocol):
 
     def by_place(self, run: Any) -> Iterable[PlaceFigures]:
         """Each place's figures in the settlement summary."""
+        ...
+
+
+@dataclass(frozen=True)
+class Period:
+    """The rows a run asks of one of its ledgers (`ledger`, a role key): those whose `column`
+    (a year, as int, or a month, as its first day) lies in `first`..`last`."""
+
+    ledger: str
+    column: str
+    first: int | date
+    last: int | date
+
+
+@runtime_checkable
+class Periodic(Protocol):
+    """A family whose run asks for a period (a year, a span of months): `run_family` stops a run in
+    which no row of the period's ledger lies in it (issue 14), unless the family may be empty."""
+
+    def period(self, params: Any) -> Period | None:
+        """The period `params` ask for; None: every row."""
         ...
 
 

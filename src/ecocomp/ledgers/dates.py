@@ -11,10 +11,13 @@ Source: issue 3 "Ledgers in", ledger kind 5 (monitoring month: 2018-01, 2018/1, 
   counted as Excel does (serial 25569 = 1970-01-01).
 
 A month column keeps the first day of the month (a day written in it is allowed and dropped);
-a date column needs the day. Impossible dates (2018-02-30, month 13) are problems.
+a date column needs the day. Impossible dates (2018-02-30, month 13, year 0000) are problems,
+and so is a Parquet date outside years 1 to 9999 (`FIRST_DAY`, `LAST_DAY`: what a date can be).
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
@@ -22,7 +25,13 @@ import pyarrow.compute as pc  # type: ignore[import-untyped, unused-ignore]
 
 from ecocomp.ledgers.parse import Mask, Parsed, Problem, mask_of
 
-__all__ = ["parse_date", "parse_month"]
+__all__ = ["FIRST_DAY", "LAST_DAY", "parse_date", "parse_month", "parse_typed_date"]
+
+FIRST_DAY = date.min  # 0001-01-01
+LAST_DAY = date.max  # 9999-12-31
+_EPOCH = date(1970, 1, 1)
+_DAYS = ((FIRST_DAY - _EPOCH).days, (LAST_DAY - _EPOCH).days)  # the range as date32 day numbers
+_INT_DIGITS = 9  # longest digit string `_ints` converts; every field it reads has at most 5
 
 _EXCEL_EPOCH_SERIAL = 25569  # Excel's serial number of 1970-01-01 (1900 date system)
 _PATTERNS = (
@@ -49,6 +58,19 @@ def parse_date(text: pa.Array) -> Parsed:
     values = pa.array(days, pa.date32(), mask=bad | ~mask_of(text.is_valid()))
     message = "{!r} is not a date; write it as 2018-01-31, 2018/1/31 or 2018年1月31日"
     return Parsed(values, (Problem(bad, "bad_date", message.format),))
+
+
+def parse_typed_date(values: pa.Array, *, month: bool) -> Parsed:
+    """A column already typed date32 (Parquet): days outside years 1 to 9999 are problems;
+    a month column keeps the first day of each month."""
+    days = np.asarray(pc.cast(values, pa.int32()).to_numpy(zero_copy_only=False), dtype=np.float64)
+    bad = mask_of(values.is_valid()) & ((days < _DAYS[0]) | (days > _DAYS[1]))
+    kept = np.where(np.isnan(days) | bad, 0, days).astype(np.int64).astype("datetime64[D]")
+    if month:
+        kept = kept.astype("datetime64[M]").astype("datetime64[D]")
+    typed = pa.array(kept, pa.date32(), mask=bad | ~mask_of(values.is_valid()))
+    message = f"{{!r}} is outside the dates a ledger can hold ({FIRST_DAY} to {LAST_DAY}); check the year"
+    return Parsed(typed, (Problem(bad, "out_of_range", message.format),))
 
 
 def _parse(text: pa.Array) -> tuple[np.ndarray, Mask, Mask]:
@@ -83,7 +105,9 @@ def _parse(text: pa.Array) -> tuple[np.ndarray, Mask, Mask]:
 
 
 def _ints(text: pa.Array, default: int) -> np.ndarray:
-    """Digit strings to int64; empty or null to `default`."""
-    digits = pc.if_else(pc.match_substring_regex(text, r"^\d+$"), text, pa.scalar(None, pa.string()))
+    """Digit strings (of at most `_INT_DIGITS` digits, so never beyond int64) to int64; anything
+    else, empty or null to `default`."""
+    short = pc.match_substring_regex(text, rf"^\d{{1,{_INT_DIGITS}}}$")
+    digits = pc.if_else(short, text, pa.scalar(None, pa.string()))
     numbers = pc.fill_null(pc.cast(digits, pa.int64()), default)
     return np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=np.int64)

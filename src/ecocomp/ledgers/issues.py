@@ -4,6 +4,8 @@ Source: issue 3 "Ledgers in", section "Checking" (`--issues-out FILE` writes the
 Raw values are written as plain text. In the XLSX every cell is typed as text, so a value such
 as `=SUM(A1)` is never a formula; in the CSV such a value gets a leading apostrophe, the usual
 guard against formula injection (`ecocomp.reports.guard`, the rule of every ecocomp CSV).
+The file is staged and published whole (`ecocomp.reports.staging`): a full disk never leaves a
+truncated list that looks complete.
 """
 
 from __future__ import annotations
@@ -14,21 +16,37 @@ from pathlib import Path
 
 from ecocomp.errors import LedgerIssue, UsageError
 from ecocomp.reports.guard import guard
+from ecocomp.reports.staging import Staging
 
 __all__ = ["ISSUE_COLUMNS", "write_issues"]
 
 ISSUE_COLUMNS = ("file", "line", "column", "value", "code", "message")
 
 
-def write_issues(issues: Sequence[LedgerIssue], path: Path) -> None:
-    """Write every issue to `path`; the format comes from its suffix (.csv or .xlsx)."""
+def write_issues(issues: Sequence[LedgerIssue], path: Path, stage: Staging | None = None) -> None:
+    """Write every issue to `path`; the format comes from its suffix (.csv or .xlsx). With
+    `stage` (a run's outputs) the file is only staged in it; without, it is published at once."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        _write_csv(issues, path)
-    elif suffix == ".xlsx":
-        _write_xlsx(issues, path)
-    else:
+    if suffix not in (".csv", ".xlsx"):
         raise UsageError(f"cannot write issues to {path.name}: give a file ending in .csv or .xlsx")
+    if stage is not None:
+        _stage(issues, path, stage)
+        return
+    own = Staging()
+    try:
+        _stage(issues, path, own)
+        own.commit()
+    finally:
+        own.discard()
+
+
+def _stage(issues: Sequence[LedgerIssue], path: Path, stage: Staging) -> None:
+    """Write the issues to a file staged in `stage` for `path`."""
+    with stage.writing(path) as temp:
+        if path.suffix.lower() == ".csv":
+            _write_csv(issues, temp)
+        else:
+            _write_xlsx(issues, temp)
 
 
 def _row(issue: LedgerIssue) -> tuple[str, int, str, str, str, str]:

@@ -2,7 +2,8 @@
 
 Each column has a canonical English name,
 the header spellings clerks write (Chinese or English, matched after NFKC, without spaces and
-case-insensitively), a parse rule (see `ecocomp.ledgers.parse`), whether it is required, and
+case-insensitively; also followed by a note in brackets or after a colon, 用电量(万kWh), read by
+`split_header` and `units_named`), a parse rule (see `ecocomp.ledgers.parse`), whether it is required, and
 for decimals the scale (decimal places) it is stored with. Each policy family declares its
 own kinds (`ecocomp.families.<family>.ledgers`) from these parts and registers them. The code
 vocabularies and the names clerks write for them come from `ecocomp.codes`.
@@ -10,12 +11,14 @@ vocabularies and the names clerks write for them come from `ecocomp.codes`.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
-from ecocomp.codes import text_key
+from ecocomp.codes import HEADER_UNIT_NAMES, text_key
 
 __all__ = [
     "ENTERPRISE",
@@ -29,6 +32,8 @@ __all__ = [
     "codes_of",
     "header_key",
     "register_kinds",
+    "split_header",
+    "units_named",
     "unregister_kinds",
     "value_key",
 ]
@@ -37,6 +42,39 @@ __all__ = [
 def header_key(text: str) -> str:
     """How headers are compared: NFKC (full-width to half-width), no spaces, lower case."""
     return text_key(text).lstrip("*")
+
+
+#: A header ending in a bracketed note (用电量(万kWh), 单位【吨】, 用水量[m3]) or a colon (单位:吨).
+_NOTED = re.compile(r"^(?P<base>.+?)(?:[(\[【〔](?P<note>[^()\[\]【】〔〕]*)[)\]】〕]|:(?P<after>.*))$")
+
+
+def _unit_keys() -> dict[str, tuple[str, ...]]:
+    """Every unit name, normalized, to the units it stands for (吨: t and m3)."""
+    keys: dict[str, tuple[str, ...]] = {}
+    for unit, names in HEADER_UNIT_NAMES.items():
+        for key in dict.fromkeys(text_key(n) for n in (unit, *names)):
+            keys[key] = (*keys.get(key, ()), unit)
+    return keys
+
+
+_UNIT_KEYS = _unit_keys()
+
+
+def split_header(header: str) -> tuple[str, str] | None:
+    """A header's base key and the note in its last bracket or after its colon, as written
+    (NFKC, no spaces): 用电量（万kWh） gives ("用电量", "万kWh"), 用电量() ("用电量", "");
+    None when there is no bracket or colon."""
+    written = "".join(unicodedata.normalize("NFKC", header).split()).lstrip("*")
+    found = _NOTED.match(written)
+    if found is None:
+        return None
+    return header_key(found["base"]), found["note"] if found["note"] is not None else found["after"]
+
+
+def units_named(text: str) -> tuple[str, ...]:
+    """The header units (`ecocomp.codes.HEADER_UNITS`) a name stands for: 千克 is kg; 吨 is t
+    or, for a water volume, m3."""
+    return _UNIT_KEYS.get(text_key(text), ())
 
 
 def value_key(text: str) -> str:
@@ -78,6 +116,14 @@ class Kind:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     one_of: tuple[tuple[str, ...], ...] = ()
+    #: when column X is in the file, the key is key_with[X] instead (e.g. bills: account + month +
+    #: adjusts); a part that is neither X nor in `key` may be empty (empty counts as one value)
+    key_with: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: a column whose filled rows may carry negative values in the non-negative columns (bills:
+    #: 退补月份, adjustments); the other rows keep the `negative` problem
+    signed_by: str | None = None
+    #: (column, limit): a filled column may not be later than its row's limit (bills: adjusts, month)
+    not_after: tuple[tuple[str, str], ...] = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)

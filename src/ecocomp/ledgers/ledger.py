@@ -6,13 +6,18 @@ returns a `Ledger`: the accepted rows as a typed DataFrame (Arrow dtypes, with t
 user sees), and every problem found in one pass. Reconciliation: rows_read = accepted +
 rejected, a row with several problems counted once. Strict callers use
 `Ledger.raise_for_issues()`; `--skip-invalid` callers use `frame` and report `issues`.
+Issue 14: every header is accounted for (`ecocomp.ledgers.checks.match_headers`): `headers`
+keeps each column's header as written, `warnings` names the headers not used and the units
+read from headers; a column written in another unit (用电量(万kWh)) is converted exactly into
+its own, a unit named on the emissions quantity (排放量(千克)) fills the unit column.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -21,9 +26,19 @@ import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 import pyarrow.compute as pc  # type: ignore[import-untyped, unused-ignore]
 
 from ecocomp.errors import LedgerIssue, LedgerValidationError, UsageError
-from ecocomp.ledgers.checks import check_dates, check_one_of, check_shares, duplicate_keys, map_headers
-from ecocomp.ledgers.dates import parse_date, parse_month
-from ecocomp.ledgers.kinds import KINDS, Column, Kind, header_key
+from ecocomp.ledgers.checks import (
+    Conversion,
+    HeaderMap,
+    RowUnit,
+    check_dates,
+    check_one_of,
+    check_shares,
+    duplicate_keys,
+    header_scorer,
+    match_headers,
+)
+from ecocomp.ledgers.dates import parse_date, parse_month, parse_typed_date
+from ecocomp.ledgers.kinds import KINDS, Column, Kind, value_key
 from ecocomp.ledgers.parse import (
     Mask,
     Parsed,
@@ -37,10 +52,12 @@ from ecocomp.ledgers.parse import (
 )
 from ecocomp.ledgers.read import read_table
 from ecocomp.ledgers.table import RawTable
-from ecocomp.ledgers.values import parse_bool, parse_code, parse_place, parse_rating
+from ecocomp.ledgers.values import parse_bool, parse_code, parse_place, parse_rating, parse_uscc
 from ecocomp.places import Places
 
 __all__ = ["KINDS", "Ledger", "read_ledger"]
+
+_DIGITS = 38  # the precision of every decimal column
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,10 +98,22 @@ def read_ledger(kind: str, path: Path | str, *, places: Places, sheet: str | Non
         raise UsageError(f"unknown ledger kind {kind!r}; use one of: {', '.join(KINDS)}")
     path = Path(path)
     digest = _sha256(path)
-    keys = spec.header_keys()
-    raw = read_table(path, lambda row: sum(1 for c in row if c and header_key(c) in keys), sheet=sheet)
-    frame, issues = _check(spec, raw, places)
-    return Ledger(spec.name, path.name, digest, raw.rows_read, frame, issues)
+    raw = read_table(path, header_scorer(spec), sheet=sheet)
+    heads = match_headers(spec, raw.headers, raw.source)
+    frame, issues = _check(spec, raw, places, heads)
+    written = _written_headers(spec, raw, heads)
+    return Ledger(
+        spec.name, path.name, digest, raw.rows_read, frame, issues, heads.warnings(raw.source), written
+    )
+
+
+def _written_headers(kind: Kind, raw: RawTable, heads: HeaderMap) -> dict[str, str]:
+    """Column name -> header as written (a rating's colour and score share its header)."""
+    written = {name: raw.headers[position] for name, position in heads.where.items()}
+    for column in kind.columns:
+        if column.rule == "rating" and column.name in written:
+            written |= dict.fromkeys(("colour", "score"), written[column.name])
+    return written
 
 
 def _sha256(path: Path) -> str:
@@ -134,29 +163,126 @@ class _Collector:
         return tuple(i for _, i in sorted(self.issues, key=lambda p: (p[1].line, p[0])))
 
 
-def _check(kind: Kind, raw: RawTable, places: Places) -> tuple[pd.DataFrame, tuple[LedgerIssue, ...]]:
-    where = map_headers(kind, raw.headers, raw.source)
+def _check(
+    kind: Kind, raw: RawTable, places: Places, heads: HeaderMap
+) -> tuple[pd.DataFrame, tuple[LedgerIssue, ...]]:
+    where = heads.where
     found = _Collector(raw)
     size = len(found.lines)
     given = {name: _cleaned(raw.columns[pos]) for name, pos in where.items()}
     typed: dict[str, pa.Array] = {"line": raw.lines}
     for column in kind.columns:
         if column.name not in where:
-            typed.update(_empty(column, size))
+            typed.update(_absent(column, size, heads))
             continue
+        column = _signed(kind, column, where)
         text, position = given[column.name], where[column.name]
         taken = np.zeros(size, dtype=np.bool_)
         if column.required:
             taken = found.add(position, _missing(column, text, raw.headers[position]), taken)
-        for name, parsed in _parse(column, text, places, raw.headers[position]).items():
+        for name, parsed in _read_column(column, text, places, raw.headers[position], heads).items():
             typed[name] = parsed.values
             for problem in parsed.problems:
                 taken = found.add(position, problem, taken)
+    _unsigned_rows(kind, given, typed, where, found)
     _row_checks(kind, given, typed, where, found)
     accepted = pa.table(typed)
     if found.rejected.any():
         accepted = accepted.filter(pa.array(~found.rejected))
     return accepted.to_pandas(types_mapper=pd.ArrowDtype), found.sorted()
+
+
+def _signed(kind: Kind, column: Column, where: Mapping[str, int]) -> Column:
+    """A non-negative column parsed with its sign when the kind's `signed_by` column is in the
+    file (bills: 退补 rows may be negative); `_unsigned_rows` then refuses the other rows' signs."""
+    if column.non_negative and kind.signed_by in where and column.name != kind.signed_by:
+        return replace(column, non_negative=False)
+    return column
+
+
+def _unsigned_rows(
+    kind: Kind,
+    given: Mapping[str, pa.Array],
+    typed: dict[str, pa.Array],
+    where: Mapping[str, int],
+    found: _Collector,
+) -> None:
+    """`negative` for a value below zero in a non-negative column on a row whose `signed_by` cell
+    is empty: only an adjustment row (退补, `signed_by` filled) may carry a negative quantity."""
+    if kind.signed_by is None or kind.signed_by not in where:
+        return
+    plain = np.asarray(given[kind.signed_by].is_null().to_numpy(zero_copy_only=False), dtype=np.bool_)
+    header = found.raw.headers[where[kind.signed_by]]
+    message = "{!r} is negative; only a row with " + header + " filled (an adjustment) may be, check the sign"
+    for column in kind.columns:
+        if column.non_negative and column.name in where and column.name != kind.signed_by:
+            values = typed[column.name]
+            negative = mask_of(pc.less(values, pa.scalar(Decimal(0), values.type))) & plain
+            if negative.any():
+                found.add(where[column.name], Problem(negative, "negative", message.format))
+                typed[column.name] = pc.if_else(pa.array(negative), pa.scalar(None, values.type), values)
+
+
+def _read_column(
+    column: Column, text: pa.Array, places: Places, header: str, heads: HeaderMap
+) -> dict[str, Parsed]:
+    """The column's rule, in the unit its header names (issue 14: units in headers)."""
+    conversion = heads.conversions.get(column.name)
+    if conversion is not None and conversion.shift:
+        return {column.name: _converted(column, conversion, text, places, header)}
+    parsed = _parse(column, text, places, header)
+    if column.rule == "unit" and heads.row_unit is not None:
+        return {column.name: _row_units(column, parsed[column.name], text, heads.row_unit)}
+    return parsed
+
+
+def _absent(column: Column, size: int, heads: HeaderMap) -> dict[str, pa.Array]:
+    """An absent optional column (`_empty`); an absent unit column takes the headers' unit."""
+    if column.rule == "unit" and heads.row_unit is not None:
+        return {column.name: pa.array([heads.row_unit.unit] * size, pa.string())}
+    return _empty(column, size)
+
+
+def _row_units(column: Column, parsed: Parsed, text: pa.Array, said: RowUnit) -> Parsed:
+    """Empty unit cells take the unit a header names; a cell naming another is `unit_conflict`."""
+    given = text.is_valid()
+    values = pc.if_else(given, parsed.values, pa.scalar(said.unit, pa.string()))
+    conflict = mask_of(pc.and_(given, pc.not_equal(parsed.values, pa.scalar(said.unit, pa.string()))))
+
+    def describe(value: str) -> str:
+        unit = column.codes.get(value_key(value), value)
+        return f"{value!r} is {unit}, but the header {said.header!r} says {said.unit}; make them agree"
+
+    return Parsed(values, (*parsed.problems, Problem(conflict, "unit_conflict", describe)))
+
+
+def _converted(column: Column, conversion: Conversion, text: pa.Array, places: Places, header: str) -> Parsed:
+    """A decimal column written in another unit of its dimension, converted exactly: read with
+    `shift` more places (and the maximum in that unit), then the point moved; never rounded."""
+    shift, scale = conversion.shift, max(column.scale + conversion.shift, 0)
+    maximum = None if column.maximum is None else column.maximum.scaleb(-shift)
+    written = replace(column, scale=scale, maximum=maximum, unit=conversion.unit)
+    parsed = _parse(written, text, places, header)[column.name]
+    values = pc.cast(parsed.values, pa.decimal128(_DIGITS, scale))
+    moved = pa.Array.from_buffers(
+        pa.decimal128(_DIGITS, scale - shift), len(values), values.buffers(), values.null_count, values.offset
+    )
+    kept = pc.cast(pc.cast(moved, pa.decimal128(_DIGITS, column.scale), safe=False), moved.type)
+    inexact = mask_of(pc.not_equal(kept, moved))
+    fitted = pc.cast(
+        pc.if_else(pa.array(inexact), pa.scalar(None, moved.type), kept), pa.decimal128(_DIGITS, column.scale)
+    )
+
+    def precise(value: str) -> str:
+        return (
+            f"{value!r} {conversion.unit} needs more than {column.scale} decimal places once converted "
+            f"to {conversion.into} (x{conversion.factor:f}); round it in the source before importing"
+        )
+
+    reworded = tuple(
+        replace(p, describe=precise) if p.code == "too_many_decimals" else p for p in parsed.problems
+    )
+    return Parsed(fitted, (*reworded, Problem(inexact, "too_many_decimals", precise)))
 
 
 def _cleaned(column: pa.Array) -> pa.Array:
@@ -169,13 +295,12 @@ def _cleaned(column: pa.Array) -> pa.Array:
 def _parse_typed(column: Column, values: pa.Array) -> dict[str, Parsed] | None:
     """The fast path for a typed Parquet column of the type the rule gives; None otherwise."""
     if column.rule == "decimal" and pa.types.is_decimal128(values.type):
-        return {column.name: parse_typed_decimal(values, column.scale, non_negative=column.non_negative)}
+        parsed = parse_typed_decimal(
+            values, column.scale, non_negative=column.non_negative, maximum=column.maximum, unit=column.unit
+        )
+        return {column.name: parsed}
     if column.rule in ("month", "date") and pa.types.is_date32(values.type):
-        if column.rule == "date":
-            return {column.name: Parsed(values)}
-        days = np.asarray(pc.cast(values, pa.int32()).to_numpy(zero_copy_only=False))
-        firsts = days.astype("datetime64[D]").astype("datetime64[M]").astype("datetime64[D]")
-        return {column.name: Parsed(pa.array(firsts, pa.date32(), mask=~mask_of(values.is_valid())))}
+        return {column.name: parse_typed_date(values, month=column.rule == "month")}
     return None
 
 
@@ -193,11 +318,15 @@ def _parse(column: Column, text: pa.Array, places: Places, header: str) -> dict[
         text = clean(pc.cast(text, pa.string()))
     rule = column.rule
     if rule == "decimal":
-        return {column.name: parse_decimal(text, column.scale, non_negative=column.non_negative)}
+        return {
+            column.name: parse_decimal(
+                text, column.scale, non_negative=column.non_negative, maximum=column.maximum, unit=column.unit
+            )
+        }
     if rule == "share":
         return {column.name: parse_share(text, column.scale, percent_header="%" in header)}
     if rule == "rating":
-        colour, score = parse_rating(text, column.codes)
+        colour, score = parse_rating(text, column.codes, column.maximum)
         return {"colour": colour, "score": score}
     parsers = {
         "text": lambda: Parsed(text),
@@ -208,6 +337,7 @@ def _parse(column: Column, text: pa.Array, places: Places, header: str) -> dict[
         "place": lambda: parse_place(text, places),
         "code": lambda: parse_code(text, column.codes, column.name),
         "unit": lambda: parse_code(text, column.codes, column.name, default="t"),
+        "uscc": lambda: parse_uscc(text),
     }
     return {column.name: parsers[rule]()}
 
@@ -245,6 +375,10 @@ def _row_checks(
         found.add(where[first], Problem(empty, "missing_value", lambda _: f"fill in {names}"))
     if "valid_to" in where:
         found.add(where["valid_to"], check_dates(typed["valid_from"], typed["valid_to"]))
+    for later, limit in kind.not_after:
+        if later in where:
+            heads = (found.raw.headers[where[later]], found.raw.headers[where[limit]])
+            found.add(where[later], _after(typed[later], typed[limit], heads))
     _duplicates(kind, typed, where, found)
     if kind.name == "section_shares":
         usable = ~found.rejected
@@ -254,13 +388,30 @@ def _row_checks(
         found.add(where["share"], problem, per_row=lambda row: message.format(total[row]))
 
 
+def _after(values: pa.Array, limit: pa.Array, headers: tuple[str, str]) -> Problem:
+    """Rows whose `values` (bills: the month a 退补 row corrects) come after `limit` (its bill month)."""
+    late = mask_of(pc.greater(values, limit))
+    header, bound = headers
+    return Problem(
+        late,
+        "adjusts_after_month",
+        lambda v: (
+            f"{header} {v!r} is after this row's {bound}; an adjustment (退补) corrects a month already "
+            f"billed, so it cannot be later than its {bound}: correct one of the two"
+        ),
+    )
+
+
 def _duplicates(kind: Kind, typed: dict[str, pa.Array], where: dict[str, int], found: _Collector) -> None:
-    keys = pd.DataFrame({n: typed[n].to_pandas(types_mapper=pd.ArrowDtype) for n in kind.key})
+    key = next((k for column, k in kind.key_with.items() if column in where), kind.key)
+    blank = set(key) - set(kind.key) - set(kind.key_with)  # may be empty: empty is one value
+    parts = {n: pc.fill_null(typed[n].cast(pa.string()), "") if n in blank else typed[n] for n in key}
+    keys = pd.DataFrame({n: v.to_pandas(types_mapper=pd.ArrowDtype) for n, v in parts.items()})
     duplicated, lines = duplicate_keys(keys, found.lines)
-    what = " + ".join(kind.key)
+    what = " + ".join(found.raw.headers[where[n]] for n in key if n in where)  # as the file writes them
     problem = Problem(duplicated, "duplicate_key", lambda _: "")
     found.add(
-        where[kind.key[0]],
+        where[key[0]],
         problem,
         per_row=lambda row: (
             f"the same {what} is on lines {lines[row]}; keep one row per key (rows are not summed)"

@@ -66,9 +66,11 @@ def clean(raw: pa.Array) -> pa.Array:
 
 
 def parse_year(text: pa.Array) -> Parsed:
-    """A four-digit year, optionally followed by 年 or 年度 (2018, 2018年, 2018年度)."""
+    """A four-digit year from 0001, optionally followed by 年 or 年度 (2018, 2018年, 2018年度);
+    the digits are matched before any conversion, so a long digit string is a problem too."""
     found = pc.extract_regex(text, r"^(?P<y>\d{4})(?:年度?)?$")
-    ok = pc.fill_null(found.is_valid(), False)
+    ok = pc.and_(pc.fill_null(found.is_valid(), False), pc.not_equal(found.field("y"), "0000"))
+    ok = pc.fill_null(ok, False)
     years = pc.cast(pc.if_else(ok, found.field("y"), pa.scalar(None, pa.string())), pa.int32())
     bad = mask_of(pc.and_(text.is_valid(), pc.invert(ok)))
     return Parsed(years, (Problem(bad, "bad_year", lambda v: f"{v!r} is not a year; write it as 2018"),))
@@ -92,8 +94,17 @@ def _places(plain: pa.Array) -> pa.Array:
     return pc.if_else(has, length, 0)
 
 
-def parse_decimal(text: pa.Array, scale: int, *, non_negative: bool = False) -> Parsed:
-    """An exact decimal with at most `scale` places: 1,234.5 and １２３４．５ are 1234.5."""
+def parse_decimal(
+    text: pa.Array,
+    scale: int,
+    *,
+    non_negative: bool = False,
+    maximum: Decimal | None = None,
+    unit: str = "",
+) -> Parsed:
+    """An exact decimal with at most `scale` places: 1,234.5 and １２３４．５ are 1234.5.
+
+    A value whose absolute value exceeds `maximum` (the column's declared range) is refused."""
     plain, not_number = _number_text(text)
     places = _places(plain)
     too_precise = mask_of(pc.greater(places, scale)) & ~not_number
@@ -102,10 +113,18 @@ def parse_decimal(text: pa.Array, scale: int, *, non_negative: bool = False) -> 
     usable = pc.if_else(pa.array(too_precise | too_large), pa.scalar(None, pa.string()), plain)
     values = pc.cast(usable, pa.decimal128(_PRECISION, scale))
     problem = Problem(not_number, "not_a_number", lambda v: f"{v!r} is not a number; write it like 1234.5")
-    return _checked(values, scale, too_precise, too_large, non_negative, (problem,))
+    limit = _Limit(maximum, unit)
+    return _checked(values, scale, too_precise, too_large, non_negative, (problem,), limit)
 
 
-def parse_typed_decimal(values: pa.Array, scale: int, *, non_negative: bool = False) -> Parsed:
+def parse_typed_decimal(
+    values: pa.Array,
+    scale: int,
+    *,
+    non_negative: bool = False,
+    maximum: Decimal | None = None,
+    unit: str = "",
+) -> Parsed:
     """A column already typed decimal128 (Parquet): the checks of `parse_decimal` without text."""
     given = values.type.scale
     too_precise = np.zeros(len(values), dtype=np.bool_)
@@ -121,7 +140,29 @@ def parse_typed_decimal(values: pa.Array, scale: int, *, non_negative: bool = Fa
     bad = too_precise | too_large
     usable = pc.if_else(pa.array(bad), pa.scalar(None, values.type), values) if bad.any() else values
     typed = pc.cast(usable, pa.decimal128(_PRECISION, scale), safe=False)
-    return _checked(typed, scale, too_precise, too_large, non_negative, ())
+    return _checked(typed, scale, too_precise, too_large, non_negative, (), _Limit(maximum, unit))
+
+
+@dataclass(frozen=True)
+class _Limit:
+    """A column's declared range: the largest absolute value accepted (inclusive) and its unit."""
+
+    maximum: Decimal | None
+    unit: str = ""
+
+    def over(self, values: pa.Array) -> Mask:
+        """Rows whose absolute value exceeds the maximum (none without one)."""
+        if self.maximum is None:
+            return np.zeros(len(values), dtype=np.bool_)
+        bound = pa.scalar(self.maximum, pa.decimal128(_PRECISION, values.type.scale))
+        return mask_of(pc.greater(pc.abs(values), bound))
+
+    def describe(self, value: str) -> str:
+        unit = f" ({self.unit})" if self.unit else ""
+        return (
+            f"{value!r} is larger than this column's maximum {self.maximum:f}{unit}; "
+            "check the unit and the digits"
+        )
 
 
 def _checked(
@@ -131,9 +172,10 @@ def _checked(
     too_large: Mask,
     non_negative: bool,
     found: tuple[Problem, ...],
+    limit: _Limit,
 ) -> Parsed:
-    """The problems every decimal column shares (too many places, too large, negative), the
-    negative values nulled where the column forbids them."""
+    """The problems every decimal column shares (too many places, out of range, negative), the
+    values out of range or negative nulled so nothing downstream sees them."""
     problems = [
         *found,
         Problem(
@@ -144,15 +186,29 @@ def _checked(
                 "round it in the source before importing"
             ),
         ),
-        Problem(too_large, "number_too_large", lambda v: f"{v!r} is too large for this column"),
     ]
+    if limit.maximum is None:
+        problems.append(
+            Problem(too_large, "number_too_large", lambda v: f"{v!r} is too large for this column")
+        )
+    else:
+        over = limit.over(values) | too_large
+        problems.append(Problem(over, "out_of_range", limit.describe))
+        values = _nulled(values, over)
     if non_negative:
         negative = mask_of(pc.less(values, pa.scalar(Decimal(0), values.type)))
         message = "{!r} is negative; this column cannot be, check the sign"
         problems.append(Problem(negative, "negative", message.format))
-        if negative.any():
-            values = pc.if_else(pa.array(negative), pa.scalar(None, values.type), values)
+        values = _nulled(values, negative)
     return Parsed(values, tuple(problems))
+
+
+def _nulled(values: pa.Array, mask: Mask) -> pa.Array:
+    """`values` with the rows of `mask` null."""
+    return pc.if_else(pa.array(mask), pa.scalar(None, values.type), values) if mask.any() else values
+
+
+_SHARE_MAXIMUM = Decimal(10000)  # a share is at most 100 %; larger numbers are typing errors
 
 
 def parse_share(text: pa.Array, scale: int, *, percent_header: bool) -> Parsed:
@@ -160,7 +216,7 @@ def parse_share(text: pa.Array, scale: int, *, percent_header: bool) -> Parsed:
     header says % or any bare number in the column is above 1; else fractions."""
     percent = mask_of(pc.match_substring(text, "%"))
     bare = pc.replace_substring_regex(text, r"\s*%$", "")
-    numbers = parse_decimal(bare, scale, non_negative=True)
+    numbers = parse_decimal(bare, scale, non_negative=True, maximum=_SHARE_MAXIMUM, unit="%")
     above_one = mask_of(pc.greater(numbers.values, pa.scalar(Decimal(1), numbers.values.type)))
     if percent_header or bool((above_one & ~percent).any()):
         percent = mask_of(text.is_valid())

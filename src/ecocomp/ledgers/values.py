@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import difflib
 import functools
+import unicodedata
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 
 import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 import pyarrow.compute as pc  # type: ignore[import-untyped, unused-ignore]
@@ -19,9 +21,10 @@ import pyarrow.compute as pc  # type: ignore[import-untyped, unused-ignore]
 from ecocomp.codes import BOOLEAN_NAMES
 from ecocomp.ledgers.kinds import value_key
 from ecocomp.ledgers.parse import Parsed, Problem, mask_of, parse_decimal
+from ecocomp.ledgers.uscc import code_problem, compact_codes
 from ecocomp.places import Places
 
-__all__ = ["normalize_keys", "parse_bool", "parse_code", "parse_place", "parse_rating"]
+__all__ = ["normalize_keys", "parse_bool", "parse_code", "parse_place", "parse_rating", "parse_uscc"]
 
 _BOOLEANS = {value_key(n): code for code, names in BOOLEAN_NAMES.items() for n in (code, *names)}
 
@@ -69,15 +72,36 @@ def parse_place(text: pa.Array, places: Places) -> Parsed:
     return Parsed(found, (Problem(mask_of(unknown), "unknown_place", describe),))
 
 
-def parse_rating(text: pa.Array, table: Mapping[str, str]) -> tuple[Parsed, Parsed]:
-    """A rating written as a colour (绿色, green, …) or as a score: (colour, score) columns."""
+def parse_rating(
+    text: pa.Array, table: Mapping[str, str], maximum: Decimal | None = None
+) -> tuple[Parsed, Parsed]:
+    """A rating written as a colour (绿色, green, …) or as a score: (colour, score) columns.
+
+    A score above `maximum` (the column's declared range) is refused like any decimal."""
     colour, not_colour = _lookup(text, table)
     numeric = pc.if_else(not_colour, text, pa.scalar(None, pa.string()))
-    score = parse_decimal(numeric, 2, non_negative=True)
+    score = parse_decimal(numeric, 2, non_negative=True, maximum=maximum)
     neither = score.problems[0].mask  # not a colour and not a number
     message = _suggester(table, "rating colour")
     problems = (Problem(neither, "unknown_code", lambda v: f"{message(v)} Or give a credit score."),)
     return Parsed(colour, problems), Parsed(score.values, score.problems[1:])
+
+
+def parse_uscc(text: pa.Array) -> Parsed:
+    """A 统一社会信用代码 compacted (no spaces or "-", capitals) and validated (GB 32100-2015,
+    `ecocomp.ledgers.uscc`): an invalid code is a problem naming the reason (only the failing
+    distinct codes go to stdnum)."""
+    codes, reasons = compact_codes(text)
+
+    @functools.lru_cache(maxsize=4096)
+    def describe(value: str) -> str:
+        reason = code_problem(unicodedata.normalize("NFKC", value))[1] or "it is not a valid code"
+        return (
+            f"{value!r} is not a valid 统一社会信用代码: {reason}; correct it from the business "
+            "licence (营业执照) or leave the cell empty"
+        )
+
+    return Parsed(codes, (Problem(mask_of(reasons.is_valid()), "invalid_uscc", describe),))
 
 
 def _suggester(table: Mapping[str, str], what: str) -> Callable[[str], str]:

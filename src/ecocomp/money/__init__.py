@@ -16,7 +16,7 @@ ties broken by the parties' sort order (e.g. district code).
 from __future__ import annotations
 
 from ecocomp.money.exact import CURRENCY, split_largest_remainder, to_money, total
-from ecocomp.money.fixed import INT64_MAX, decimal_array, fixed_point, yuan
+from ecocomp.money.fixed import INT64_MAX, FixedPointError, decimal_array, fixed_point, yuan
 from ecocomp.money.rounding import (
     FEN,
     PRECISION,
@@ -37,6 +37,7 @@ __all__ = [
     "INT64_MAX",
     "PRECISION",
     "ROUNDING_MODES",
+    "FixedPointError",
     "Rounding",
     "decimal_array",
     "divide_rounded",

@@ -3,7 +3,9 @@
 Quantities, scores and amounts of the columnar paths are int64 units of 10**-S (S the column's
 places, e.g. fen for S = 2); they come from and go back to exact Arrow decimal128 columns, never
 through binary floats. A value that would not fit in 64 bits, or would need rounding to reach the
-scale asked for, is refused with `MoneyError`, never wrapped or rounded on the way in. Rounding of
+scale asked for, is refused with `FixedPointError` (a `MoneyError` and a `DataError`: the CLI exits 1),
+naming the value, never wrapped or rounded on the way in. Ledger ranges (`Column.maximum`) keep
+every value that passed the ledger checks far inside 64 bits, so this is a last guard. Rounding of
 fixed-point amounts is in `ecocomp.money.rounding` (`round_units`), next to the Decimal path.
 """
 
@@ -16,15 +18,25 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ecocomp.errors import MoneyError
+from ecocomp.errors import DataError, MoneyError
 
-__all__ = ["INT64_MAX", "decimal_array", "fixed_point", "yuan"]
+__all__ = ["INT64_MAX", "FixedPointError", "decimal_array", "fixed_point", "yuan"]
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
 INT64_MAX = int(np.iinfo(np.int64).max)
-_TOO_LARGE = "a value is too large for exact 64-bit fixed-point arithmetic"
+
+
+class FixedPointError(MoneyError, DataError):
+    """A value or an amount that does not fit exact 64-bit fixed point; `value` is it, as text."""
+
+    def __init__(self, value: object) -> None:
+        self.value = str(value)
+        super().__init__(
+            f"the value {self.value} is too large for exact 64-bit fixed-point arithmetic; "
+            "check the quantities"
+        )
 
 
 def fixed_point(values: pa.Array | pa.ChunkedArray, scale: int) -> tuple[Ints, Bools]:
@@ -33,7 +45,7 @@ def fixed_point(values: pa.Array | pa.ChunkedArray, scale: int) -> tuple[Ints, B
     valid = np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=np.bool_)
     array = _at_most(array, scale)
     units = _low_words(array, valid)
-    return _scaled(units, 10 ** (scale - array.type.scale)), valid
+    return _scaled(units, array.type.scale, scale), valid
 
 
 def _at_most(array: pa.Array, scale: int) -> pa.Array:
@@ -58,15 +70,18 @@ def _low_words(array: pa.Array, valid: Bools) -> Ints:
         high = np.where(valid, high, 0)
     small = not len(units) or (int(high.min()) == int(high.max()) == 0 and int(units.min()) >= 0)
     if not small and not np.all(high == (units >> 63)):  # the 128-bit value must fit in 64 bits
-        raise MoneyError(_TOO_LARGE)
+        first = int(np.flatnonzero(high != (units >> 63))[0])
+        raise FixedPointError(array[first].as_py())
     return units
 
 
-def _scaled(units: Ints, factor: int) -> Ints:
-    """`units` × `factor` in place, refusing an overflow."""
+def _scaled(units: Ints, given: int, scale: int) -> Ints:
+    """`units` of 10**-`given` as units of 10**-`scale` (in place), refusing an overflow."""
+    factor = 10 ** (scale - given)
     if factor > 1:
-        if units.size and int(np.abs(units).max()) > INT64_MAX // factor:
-            raise MoneyError(_TOO_LARGE)
+        largest = int(np.abs(units).max()) if units.size else 0
+        if largest > INT64_MAX // factor:
+            raise FixedPointError(Decimal(largest).scaleb(-given))
         units *= factor
     return units
 

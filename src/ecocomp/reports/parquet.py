@@ -37,8 +37,9 @@ def write_parquet(report: Report, path: Path, stage: Staging) -> None:
     files: dict[str, tuple[Path, Path]] = {}
     for index, table in enumerate(report.tables):
         target = path if index == 0 else sibling(path, table.key, ".parquet")
-        files[table.key] = (target, stage.file(target))
-        pq.write_table(arrow_table(report, table), files[table.key][1])
+        with stage.writing(target) as temp:
+            pq.write_table(arrow_table(report, table), temp)
+        files[table.key] = (target, temp)
     finish_set(report, path, stage, files, fmt="parquet")
 
 

@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ecocomp.reports.contract import BOOL_TEXT, CONTRACT_VERSION, DECIMAL_KINDS, month_text
-from ecocomp.reports.datapackage import package_name, write_descriptor
+from ecocomp.reports.datapackage import descriptor_bytes, package_name
 from ecocomp.reports.guard import guard
 from ecocomp.reports.model import Report, Table, column_totals
 from ecocomp.reports.staging import Staging
@@ -135,8 +135,9 @@ def write_csv(report: Report, path: Path, stage: Staging, *, language: str, enco
     files: dict[str, tuple[Path, Path]] = {}
     for index, table in enumerate(report.tables):
         target = path if index == 0 else sibling(path, table.key, ".csv")
-        files[table.key] = (target, stage.file(target))
-        files[table.key][1].write_bytes(csv_text(table, language).encode(encoding))
+        with stage.writing(target) as temp:
+            temp.write_bytes(csv_text(table, language).encode(encoding))
+        files[table.key] = (target, temp)
     finish_set(report, path, stage, files, fmt="csv", language=language, encoding=encoding)
 
 
@@ -154,19 +155,19 @@ def finish_set(
     (<stem>.datapackage.json, hashing the staged `files`: table key -> (final path, staged path))
     of a CSV or Parquet set whose primary file is `path`."""
     manifest = sibling(path, "manifest", ".json")
-    staged = stage.file(manifest)
-    staged.write_bytes(manifest_bytes(report))
-    write_descriptor(
+    with stage.writing(manifest) as staged:
+        staged.write_bytes(manifest_bytes(report))
+    content = descriptor_bytes(
         report,
         files,
-        stage,
         fmt=fmt,
         language=language,
         encoding=encoding,
         manifest=(manifest, staged),
         name=package_name(path),
-        target=sibling(path, "datapackage", ".json"),
     )
+    with stage.writing(sibling(path, "datapackage", ".json")) as temp:
+        temp.write_bytes(content)
 
 
 def csv_text(table: Table, language: str) -> str:

@@ -8,7 +8,8 @@ people (`ecocomp.reports.xlsx`). 万元 (`wan_yuan=True`) is a display unit of t
 
 Files are written to temporary names in the target folder and moved into place only when every
 file of the report is complete (`ecocomp.reports.staging`); on any error they are removed and an
-older report stays as it was (a CSV report's files are replaced one after the other).
+older report stays as it was. Given the `stage` of a larger run (e.g. the CLI's, which also holds
+the issues file), the files join it and are published with the run's other outputs.
 """
 
 from __future__ import annotations
@@ -35,11 +36,13 @@ def write_report(
     language: str = "zh",
     wan_yuan: bool = False,
     csv_encoding: str = "utf-8-sig",
+    stage: Staging | None = None,
 ) -> list[Path]:
     """Write `report` to `path` in `fmt` (or the format its suffix names); return the files written.
 
     Nothing is left behind if writing fails: every file goes to a temporary name in the same
-    folder first and is moved into place only when all of them are complete.
+    folder first and is moved into place only when all of them are complete. With `stage`, the
+    files are only staged in it (its `commit` publishes them); the files it will write are returned.
     """
     kind = _format_of(path, fmt)
     _check_options(language, csv_encoding)
@@ -48,12 +51,16 @@ def write_report(
         raise UsageError(f"cannot write {path}: folder {path.parent} does not exist; create it first")
     if kind in ("csv", "parquet"):  # a set of files: its manifest lists them all
         report = replace(report, manifest=dict(report.manifest) | {"files": file_names(kind, report, path)})
-    stage = Staging()
-    try:
+    if stage is not None:
+        before = len(stage.targets)
         _dispatch(kind, report, path, stage, language, wan_yuan, csv_encoding)
-        return stage.commit()
+        return stage.targets[before:]
+    own = Staging()
+    try:
+        _dispatch(kind, report, path, own, language, wan_yuan, csv_encoding)
+        return own.commit()
     finally:
-        stage.discard()
+        own.discard()
 
 
 def file_names(kind: str, report: Report, path: Path) -> list[str]:
@@ -91,13 +98,15 @@ def _dispatch(
 ) -> None:
     """Hand the report to the writer of its format (XLSX and Parquet import their libraries lazily)."""
     if kind == "json":
-        stage.file(path).write_bytes(json_bytes(report))
+        with stage.writing(path) as temp:
+            temp.write_bytes(json_bytes(report))
     elif kind == "csv":
         write_csv(report, path, stage, language=language, encoding=encoding)
     elif kind == "xlsx":
         from ecocomp.reports.xlsx import write_xlsx
 
-        write_xlsx(report, stage.file(path), language=language, wan_yuan=wan_yuan)
+        with stage.writing(path) as temp:
+            write_xlsx(report, temp, language=language, wan_yuan=wan_yuan)
     else:
         from ecocomp.reports.parquet import write_parquet
 

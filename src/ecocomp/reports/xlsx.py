@@ -100,7 +100,21 @@ def write_xlsx(report: Report, target: Path, *, language: str, wan_yuan: bool) -
         _write_sheet(book.add_worksheet(name), table, styles, language, report.title)
         if id(table) in chart_names:  # the chart sheet right after its table, e.g. 汇总, 汇总图
             _add_chart(book, name, chart_names[id(table)], table, language)
-    book.close()
+    _close(book)
+
+
+def _close(book: Any) -> None:
+    """Write the workbook out; a failure of the file system (a full disk) is the OSError it is,
+    not XlsxWriter's wrapper, so the caller names the file."""
+    from xlsxwriter.exceptions import FileCreateError  # type: ignore[import-untyped, unused-ignore]
+
+    try:
+        book.close()
+    except FileCreateError as exc:
+        cause = exc.args[0] if exc.args else None
+        if isinstance(cause, OSError):
+            raise cause from None
+        raise OSError(str(exc)) from None
 
 
 def _add_chart(book: Any, sheet: str, name: str, table: Table, language: str) -> None:

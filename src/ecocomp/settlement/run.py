@@ -15,7 +15,7 @@ from ecocomp.errors import ConfigError, LedgerIssue, UnsettledTariffError, Usage
 from ecocomp.families.base import Result, Run, ledger_paths
 from ecocomp.families.registry import FAMILIES
 from ecocomp.families.run import run_family
-from ecocomp.settlement.config import SettleConfig, load_config
+from ecocomp.settlement.config import SettleConfig, load_config, resolved
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.readings import READINGS
 
@@ -60,9 +60,8 @@ def run_settlement(
     `UnsettledTariffError` listing every such table, and no settlement is returned. With
     `with_range` (or the config's `range = true`) the settlement is run twice more, with every
     ranged tariff value at its low and at its high bound (`Settlement.readings`)."""
-    config, digest = load_config(path)
-    base = path.parent
-    dirs = tuple(_path(base, t, path, "tariffs") for t in config.tariffs) + tariff_dirs
+    config, digest = load_config(path)  # every ledger and tariff folder checked there
+    dirs = tuple(resolved(path, t) for t in config.tariffs) + tariff_dirs
     book = TariffBook.load(list(dirs))
     runs = _runs(config, path, book)
     if (require or config.require) == "settled":
@@ -74,8 +73,8 @@ def run_settlement(
 
 
 def _runs(config: SettleConfig, path: Path, book: TariffBook) -> dict[str, Run[Result]]:
-    """Each family the config names, run on `book`, by family key (in registry order)."""
-    base = path.parent
+    """Each family the config names, run on `book`, by family key (in registry order); a family
+    whose section says `allow_empty = true` may have empty ledgers."""
     runs: dict[str, Run[Result]] = {}
     for key, family in FAMILIES.items():
         settings = config.families.get(key)
@@ -85,8 +84,15 @@ def _runs(config: SettleConfig, path: Path, book: TariffBook) -> dict[str, Run[R
             params = family.params_from_settings(settings, year=config.year, level=config.level)
         except UsageError as exc:
             raise ConfigError(str(path), key, str(exc)) from None
-        paths = ledger_paths(family, settings, lambda name, where: _path(base, name, path, where))
-        runs[key] = run_family(family, paths, params, book=book, skip_invalid=config.skip_invalid)
+        paths = ledger_paths(family, settings, lambda name, _: resolved(path, name))
+        runs[key] = run_family(
+            family,
+            paths,
+            params,
+            book=book,
+            skip_invalid=config.skip_invalid,
+            allow_empty=key in config.allow_empty,
+        )
     return runs
 
 
@@ -99,10 +105,3 @@ def _require_settled(runs: dict[str, Run[Result]]) -> None:
     ]
     if unsettled:
         raise UnsettledTariffError(unsettled)
-
-
-def _path(base: Path, name: str, config: Path, key: str) -> Path:
-    found = base / name
-    if not found.exists():
-        raise ConfigError(str(config), key, f"{found} does not exist (paths are relative to the config file)")
-    return found

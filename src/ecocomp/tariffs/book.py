@@ -121,6 +121,8 @@ class TariffBook:
 
 def _covers(tariff: Tariff, on: date | None, year: int | None) -> bool:
     if year is not None:
+        if not date.min.year <= year <= date.max.year:  # no table covers it; the lookup error says what is
+            return False
         if tariff.by_year:
             return tariff.covers(date(year, 1, 1))
         return tariff.covers(date(year, 1, 1)) and tariff.covers(date(year, 12, 31))

@@ -1,7 +1,9 @@
 """Checks over loaded tariff tables, run on every load and by `ecocomp tariffs check`.
 
 Per table: the jurisdiction is a known place, every value has the unit its place in the
-format calls for, ratios stay within 0..1, a provisional value makes the table provisional.
+format calls for, ratios stay within 0..1, every other value (and its range) within the largest
+its unit allows (`VALUE_MAXIMA`, at most `MAX_PLACES` places, so that no rate times the largest
+ledger quantity can overflow), a provisional value makes the table provisional.
 Across tables: ids are unique; versions of one family and jurisdiction neither overlap nor
 leave gaps; the places table is consistent. The units each value takes and the checks a
 policy family adds (e.g. the seed plan's Taihu TP >= 2x rule) come from `ecocomp.tariffs.catalogue`.
@@ -19,7 +21,7 @@ from ecocomp.errors import Finding
 from ecocomp.places import Places, normalize_name
 from ecocomp.tariffs import catalogue
 from ecocomp.tariffs.files import Tariff
-from ecocomp.tariffs.models import PlacesTable, Value
+from ecocomp.tariffs.models import MAX_PLACES, VALUE_MAXIMA, PlacesTable, Value
 
 __all__ = ["check_tables", "jurisdiction_code"]
 
@@ -51,6 +53,8 @@ def _table_findings(tariff: Tariff, places: Places | None) -> list[Finding]:
     values = {k: v for k, v in tariff.values().items() if isinstance(v, Value)}
     findings += _units(tariff, values)
     findings += _ratios(tariff, values)
+    wrong_unit = {f.key.removesuffix(".unit") for f in findings if f.code == "wrong_unit"}
+    findings += _magnitudes(tariff, values, wrong_unit)
     provisional = tariff.provisional_values()
     if provisional and tariff.header.status != "provisional":
         findings.append(
@@ -100,6 +104,27 @@ def _ratios(tariff: Tariff, values: dict[str, Value]) -> list[Finding]:
         for key, v in values.items()
         if v.unit == "ratio" and v.value > 1
     ]
+    return findings
+
+
+def _magnitudes(tariff: Tariff, values: dict[str, Value], wrong_unit: set[str]) -> list[Finding]:
+    """Each value, low and high within `VALUE_MAXIMA` of its unit and `MAX_PLACES` places (a
+    value whose unit is already wrong is judged by its unit finding alone)."""
+    findings = []
+    for key, value in values.items():
+        if key in wrong_unit:
+            continue
+        maximum = VALUE_MAXIMA.get(value.unit)
+        for part, number in (("value", value.value), ("low", value.low), ("high", value.high)):
+            if number is None:
+                continue
+            if maximum is not None and number > maximum:
+                limit = f"{maximum:f} {value.unit}"
+                message = f"{number} {value.unit} is larger than a table may give ({limit}); check the digits"
+                findings.append(Finding(tariff.display, f"{key}.{part}", "too_large", message))
+            elif -int(number.normalize().as_tuple().exponent) > MAX_PLACES:
+                message = f"{number} has more than {MAX_PLACES} decimal places; round it in the table"
+                findings.append(Finding(tariff.display, f"{key}.{part}", "too_many_decimals", message))
     return findings
 
 

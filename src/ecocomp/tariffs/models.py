@@ -13,6 +13,7 @@ not rates. Every rate, date and threshold lives in the files under `tariffs/`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
@@ -36,6 +37,9 @@ from ecocomp.money import ROUNDING_MODES, is_power_of_ten
 from ecocomp.tariffs.catalogue import TariffFamily, register, tariff_family
 
 __all__ = [
+    "MAX_PLACES",
+    "VALUE_MAXIMA",
+    "YEARS",
     "ExactNumber",
     "Header",
     "IndicatorKey",
@@ -50,6 +54,27 @@ __all__ = [
 ]
 
 StrictDate = Annotated[date, Strict()]
+
+#: The largest value (inclusive) a table may give in each unit (checked by `ecocomp.tariffs.checks`
+#: with `MAX_PLACES`): far above any real table, low
+#: enough that a rate times the largest quantity a ledger accepts (`Column.maximum`: 1e10 kWh,
+#: 1e9 m3 or t) stays exact: a surcharge line is at most 1e12 yuan (1e14 fen), so even 90 000
+#: such lines sum within 64-bit fen. Ratios are checked against 1 on their own (ratio_above_one).
+VALUE_MAXIMA: Mapping[str, Decimal] = {
+    "CNY": Decimal("1e9"),
+    "CNY/t": Decimal("1e6"),
+    "CNY/billing_unit": Decimal("1e6"),
+    "CNY/kWh": Decimal("100"),
+    "CNY/m3": Decimal("1000"),
+    "mg/L": Decimal("1e6"),
+    "multiple": Decimal("1e6"),
+    "points": Decimal("1000"),
+    "factor": Decimal("1000"),
+}
+#: Most decimal places a value may have (every shipped figure has at most 3).
+MAX_PLACES = 6
+#: The years a table's validity may name (what a date can hold).
+YEARS = (date.min.year, date.max.year)
 Region = Literal["south", "middle", "north"]
 
 
@@ -235,6 +260,17 @@ class Header(Model):
     rounding: RoundingRule
     source: Annotated[StrictStr, Field(min_length=1)]
     note: StrictStr = ""
+
+    @field_validator("first_year", "last_year")
+    @classmethod
+    def _year_in_range(cls, year: int | None) -> int | None:
+        if year is not None and not YEARS[0] <= year <= YEARS[1]:
+            raise PydanticCustomError(
+                "year_out_of_range",
+                "year {year} is outside {first} to {last}",
+                {"year": year, "first": YEARS[0], "last": YEARS[1]},
+            )
+        return year
 
     @model_validator(mode="after")
     def _one_kind_of_validity(self) -> Header:

@@ -190,14 +190,12 @@ def test_a_year_without_a_table_names_the_covered_years(year: str) -> None:
     assert f"assessment year {year}. Covered: 2016 (jiangsu-fund-2016);" in output
 
 
-def test_a_year_with_no_rows_excludes_every_row_and_warns(tmp_path: Path) -> None:
+def test_a_year_with_no_rows_stops_naming_the_years_the_ledger_holds(tmp_path: Path) -> None:
+    # issue 14: a run in which no row is for the year asked for stops (it printed 0.00 and exit 0)
     out = tmp_path / "fund.json"
     code, output = run(str(EX18 / "emissions.csv"), "--year", "2017", "-o", str(out))
-    assert code == 0
-    assert "no row of the emissions ledger is for assessment year 2017; all 35 excluded" in output
-    data = json.loads(out.read_text("utf-8"))
-    assert data["summary"] == [] and len(data["excluded"]) == 35
-    assert {x["reason"] for x in data["excluded"]} == {"assessment year 2018, not 2017"}
+    assert code == 1 and not out.exists()
+    assert "emissions.csv holds the years 2018; no row is for 2017" in output
 
 
 def test_issues_out_gets_every_problem_when_a_strict_run_stops(tmp_path: Path) -> None:

@@ -22,6 +22,9 @@ def bills(rows: list[BillRow]) -> pa.Table:
             "enterprise": texts(r[0] for r in rows),
             "district": texts(r[1] for r in rows),
             "month": dates(day(r[2]) for r in rows),
+            "uscc": texts(None for _ in rows),  # optional: 统一社会信用代码, 户号, 退补月份
+            "account": texts(None for _ in rows),
+            "adjusts": dates(None for _ in rows),
             "electricity_kwh": decimals((r[3] for r in rows), 2),
             "water_m3": decimals((r[4] for r in rows), 2),
         },
@@ -34,6 +37,7 @@ def ratings(rows: list[RatingRow]) -> pa.Table:
     return ledger(
         {
             "enterprise": texts(r[0] for r in rows),
+            "uscc": texts(None for _ in rows),
             "colour": texts(r[1] if r[1] in COLOURS else None for r in rows),
             "score": decimals((None if r[1] in COLOURS else r[1] for r in rows), 2),
             "valid_from": dates(day(r[2]) for r in rows),

@@ -99,7 +99,7 @@ def test_a_city_section_whose_districts_are_in_two_cities_is_rejected(
     assert (issue.source, issue.line, issue.column, issue.code) == (
         "sections.csv",
         2,
-        "scheme",
+        "考核层级",  # the header the ledger wrote, not the internal name (issue 14)
         "not_one_city",
     )
     assert (

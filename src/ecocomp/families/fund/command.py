@@ -17,8 +17,8 @@ from ecocomp.cli.common import (
     TariffsOption,
     exits_on_error,
     finish_run,
-    issues_written_to,
     ranged,
+    run_outputs,
 )
 from ecocomp.families.fund.family import FundRun, run_fund
 from ecocomp.families.fund.report import fund_report
@@ -58,7 +58,6 @@ def fund(
     csv_encoding: CsvEncodingOption = "utf-8-sig",
 ) -> None:
     """Compute each payer's fund, task return, quality reward and net for a year (污染物排放统筹资金)."""
-    book = TariffBook.load(tariffs or [])
 
     def compute(at: TariffBook) -> FundRun:
         return run_fund(
@@ -71,8 +70,11 @@ def fund(
             skip_invalid=skip_invalid,
         )
 
-    with issues_written_to(issues_out) as record:
+    with run_outputs([emissions, indicators, carbon], [("--output", output)], issues_out) as out:
+        book = TariffBook.load(tariffs or [])
         run = compute(book)
-        record(run.rejected)
+        out.issues(run.rejected)
         report = ranged(fund_report(run), lambda at: fund_report(compute(at)), book, with_range)
-        finish_run(report, output, run, language=language, csv_encoding=csv_encoding)
+        if output is not None:
+            out.report(report, output, language=language, csv_encoding=csv_encoding)
+    finish_run(report, output, run)

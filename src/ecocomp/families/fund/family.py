@@ -13,7 +13,7 @@ from typing import Literal, cast
 from pydantic import BaseModel, ConfigDict
 
 from ecocomp.codes import PROVINCE
-from ecocomp.families.base import LedgerRole, PlaceFigures, Progress, Reconciliation, Run, params_of
+from ecocomp.families.base import LedgerRole, Period, PlaceFigures, Progress, Reconciliation, Run, params_of
 from ecocomp.families.fund.checks import check_rewards
 from ecocomp.families.fund.compute import FundResult, Level, compute_fund
 from ecocomp.families.fund.ledgers import KINDS
@@ -85,6 +85,10 @@ class FundFamily:
     def preflight(self, params: FundParams, book: TariffBook) -> None:
         if params.level == "province":  # no table for the year: stop before reading
             book.in_force("pollutant_fund", PROVINCE, year=params.year)
+
+    def period(self, params: FundParams) -> Period:
+        """The emission rows of the assessment year."""
+        return Period("emissions", "year", params.year, params.year)
 
     def compute(
         self, ledgers: Mapping[str, Ledger], params: FundParams, book: TariffBook, progress: Progress | None

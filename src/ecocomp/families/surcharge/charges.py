@@ -7,6 +7,10 @@ References (POLICY.md, family C): 江苏省环保信用评价差别电价 (trial
     rating' = black when red twice in a row (in two rating periods, `ratings.red_repeats`) and
               the table has red_repeat_as_black
 
+An adjustment (退补) row is charged as the month it corrects (`BillKeys.charged_month`): the
+rating the enterprise had then and the table then in force; its quantity may be negative, and its
+surcharge then rounds half away from zero like any amount (`ecocomp.money.round_units`).
+
 No Python loop runs per bill: the rating in force per (enterprise, lookup day) and the table, rate
 row and lookup day per (district, month) cell are small tables, and each chunk of bills only takes
 from them and does integer arithmetic (`amounts`, `ecocomp.money`).
@@ -101,15 +105,16 @@ def charge_bills(
     size: int = bills.num_rows
     days = np.unique(np.concatenate([p.lookup.ravel() for p in plans.values()]))
     cells = {key: _Cells.build(plan, days, len(keys.months), history) for key, plan in plans.items()}
-    lookup = _Lookup.build(history, days, keys.enterprises, keys.enterprise)
+    lookup = _Lookup.build(history, days, *keys.rating_keys())
     charges = {key: Charges.empty(plan, size) for key, plan in plans.items()}
     pair = np.empty(size, dtype=np.int32)
     band = np.append(history.band, np.int8(-1)).astype(np.int8)  # rating -1 (none) takes the last
+    month = keys.charged_month()  # a 退补 row: the rating and table of the month it corrects
 
     def chunk(start: int) -> int:
         stop = min(size, start + step)
         part = slice(start, stop)
-        cell = keys.district[part] * np.int32(len(keys.months)) + keys.month[part]
+        cell = keys.district[part] * np.int32(len(keys.months)) + month[part]
         for instrument in INSTRUMENTS:
             quantity = bills.column(instrument.quantity).slice(start, stop - start)
             _charge(charges[instrument.key], cells[instrument.key], quantity, lookup, cell, part)

@@ -8,10 +8,13 @@ References (POLICY.md, family C): 江苏省环保信用评价差别电价 (trial
 Chinese label, kind, declared scale, nullability): the bill's columns as the ledger gives them
 (quantities at the bills ledger's declared scale), then per instrument the rating applied,
 whether it was red twice in a row, the ratings-ledger line, the table and the surcharge, then the
-evidence. `LINE_SCHEMA` is derived from it: decimal128(38, declared scale) for decimal and money
-columns, int64, bool, string for text and for the month ("YYYY-MM", never date32). The columns
-of codes (`DICTIONARY`: ratings, tables, evidence) stay dictionary-encoded, with a fixed index
-type and string values, so every run's files have the same schema. `typed_batch` brings a batch
+evidence. The bill's columns end with its account (户号), 统一社会信用代码 and 退补月份 (the
+month an adjustment row corrects), empty when the bills ledger has none (every run's files have
+the same columns). `LINE_SCHEMA` is derived from
+it: decimal128(38, declared scale) for decimal and money columns, int64, bool, string for text
+and for the month ("YYYY-MM", never date32). The columns of codes (`DICTIONARY`: ratings,
+tables, evidence) stay dictionary-encoded, with a fixed index type and string values, so every
+run's files have the same schema. `typed_batch` brings a batch
 to that schema: a decimal finer than the declared scale is an `ExportError`, never rounded.
 `csv_header` and `csv_body` write the CSV dialect of every ecocomp export (`ecocomp.reports.text`).
 """
@@ -77,6 +80,11 @@ LINE_COLUMNS: tuple[Column, ...] = (
         Column(i.quantity, _QUANTITY_ZH[i.prefix], "decimal", scale=_ledger_scale(i.quantity))
         for i in INSTRUMENTS
     ),
+    # issue 14: the bill's account and credit code, empty when the bills ledger has none, and the
+    # month a 退补 (adjustment) row corrects (charged at its rating and table), empty on other rows
+    Column("account", "户号", "text"),
+    Column("uscc", "统一社会信用代码", "text"),
+    Column("adjusts", "退补月份", "month"),
     *(column for i in INSTRUMENTS for column in _instrument_columns(i.prefix)),
     *EVIDENCE_COLUMNS,
 )
@@ -158,6 +166,8 @@ def _decimal(column: Column, values: pa.Array, target: pa.DataType) -> pa.Array:
 
 def _month(column: Column, values: pa.Array) -> pa.Array:
     """A month column as "YYYY-MM" text (a day stands for its month)."""
+    if pa.types.is_null(values.type):  # an optional month no bill has (退补月份)
+        return pa.nulls(len(values), pa.string())
     if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
         ok = pc.all(pc.match_substring_regex(values, r"^[0-9]{4}-(0[1-9]|1[0-2])$")).as_py()
         if ok is False:

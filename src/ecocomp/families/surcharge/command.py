@@ -20,13 +20,13 @@ from ecocomp.cli.common import (
     end_run,
     err,
     exits_on_error,
-    issues_written_to,
     print_summary,
     ranged,
+    run_outputs,
 )
 from ecocomp.families.base import Progress, params_of
 from ecocomp.families.surcharge.family import SurchargeParams, run_surcharge
-from ecocomp.families.surcharge.files import write_outputs
+from ecocomp.families.surcharge.files import check_outputs, write_outputs
 from ecocomp.families.surcharge.report import SurchargeRun, surcharge_report
 from ecocomp.reports.model import Report
 from ecocomp.tariffs.book import TariffBook
@@ -72,9 +72,12 @@ def surcharge(
     csv_encoding: CsvEncodingOption = "utf-8-sig",
 ) -> None:
     """Credit-rated electricity and sewage surcharges of every bill (差别电价, 差别化污水处理费)."""
-    book = TariffBook.load(tariffs or [])
+    outputs = output or []
+    check_outputs(outputs)
     show = sys.stderr.isatty() and (bills.stat().st_size + ratings.stat().st_size) > BIG_INPUT
-    with issues_written_to(issues_out) as record, _progress(show) as tick:
+    named = [("--output", path) for path in outputs]
+    with run_outputs([bills, ratings], named, issues_out) as out, _progress(show) as tick:
+        book = TariffBook.load(tariffs or [])
         params = params_of(SurchargeParams, {"from": start, "to": end})
 
         def compute(at: TariffBook, progress: Progress | None = None) -> SurchargeRun:
@@ -86,23 +89,19 @@ def surcharge(
             return ranged(report, lambda at: surcharge_report(compute(at)), book, with_range)
 
         run = compute(book, tick)
-        record(run.rejected)
-        paths = (
+        out.issues(run.rejected)
+        if outputs:
             write_outputs(
                 run,
-                output,
+                outputs,
                 progress=tick,
                 summary=summary,
                 language=language,
                 encoding=csv_encoding,
+                stage=out.stage,
             )
-            if output
-            else []
-        )
-    if not output:
+    if not outputs:
         print_summary(summary(surcharge_report(run)))
-    for path in paths:
-        err(f"wrote {path}")
     totals = run.result.totals
     err(
         f"total {totals.total:,.2f} yuan (electricity {totals.electricity_surcharge:,.2f}, "

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +30,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ecocomp.errors import LedgerIssue
-from ecocomp.families.surcharge.bills import BillKeys, arrow_table, codes, indices, month_codes
+from ecocomp.families.surcharge.accounts import Prepared, prepare
+from ecocomp.families.surcharge.bills import BillKeys, arrow_table, charged_codes, codes, indices
 from ecocomp.families.surcharge.charges import (
     CHUNK,
     INSTRUMENTS,
@@ -45,7 +47,7 @@ from ecocomp.families.surcharge.plan import Plan, plan_tables
 from ecocomp.families.surcharge.ratings import History, build_history
 from ecocomp.families.surcharge.tables import unrated_colour
 from ecocomp.families.surcharge.totals import GroupTotal, RatingTotal, Totals, summarize
-from ecocomp.money import decimal_array
+from ecocomp.money import decimal_array, yuan
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.evidence import Basis
 from ecocomp.tariffs.files import Tariff, provisional_warnings
@@ -54,6 +56,7 @@ __all__ = [
     "CHUNK",
     "INSTRUMENTS",
     "RATING_KEYS",
+    "Adjustments",
     "Charges",
     "GroupTotal",
     "Instrument",
@@ -66,6 +69,17 @@ __all__ = [
 
 Ints = npt.NDArray[np.int64]
 Int32s = npt.NDArray[np.int32]
+
+
+@dataclass(frozen=True)
+class Adjustments:
+    """The 退补 (adjustment) rows charged: how many, and their net surcharges, in the totals of
+    their bill months (they may reduce them)."""
+
+    rows: int = 0
+    electricity_surcharge: Decimal = field(default_factory=lambda: yuan(0))
+    water_surcharge: Decimal = field(default_factory=lambda: yuan(0))
+    total: Decimal = field(default_factory=lambda: yuan(0))
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,6 +105,12 @@ class SurchargeResult:
     pair: Int32s  # per bill: the pair of its instruments' evidence keys (`evidence.KeyLayout`)
     evidence: LineEvidence  # the bases of the pairs of the charged bills
     outside_period: int = 0  # bills of months outside the run's period: not charged in this run
+    adjustments: Adjustments = field(default_factory=Adjustments)  # the 退补 rows charged
+    charged: Int32s | None = None  # per bill: index into `months` of the month charged (None: `month`)
+
+    def charged_month(self) -> Int32s:
+        """Per bill the month whose rating and table applied: a 退补 row's corrected month."""
+        return self.month if self.charged is None else self.charged
 
     def line_batches(self, size: int = CHUNK) -> Iterator[pa.RecordBatch]:
         """The bill lines in batches: input columns, then rating, tariff and surcharge per
@@ -140,26 +160,40 @@ def compute_surcharge(
     sources: Mapping[str, str] | None = None,
     chunk_size: int = CHUNK,
     progress: Callable[[int, int], None] | None = None,
+    headers: Mapping[str, Mapping[str, str]] | None = None,
 ) -> SurchargeResult:
     """Both surcharges of every bill (frames as `read_ledger` gives them), `chunk_size` bills at a time.
 
     A bill whose table or rating is missing (where the table makes that an error) is rejected with
-    a reason, never charged on a guess; so is a rating whose score has no colour.
+    a reason, never charged on a guess; so is a rating whose score has no colour, and a bill or
+    rating with an invalid 统一社会信用代码 (`accounts`). `headers`: per ledger ("bills",
+    "ratings") the headers as written, by column name, for the messages.
     """
     names = {"bills": "bills", "ratings": "ratings", **(sources or {})}
-    bill_table, rating_table = arrow_table(bills), arrow_table(ratings)
+    ready = prepare(arrow_table(bills), arrow_table(ratings), names, headers)
+    bill_table, rating_table = ready.bills, ready.ratings
     with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow and numpy release the GIL: use both cores
         encoding = pool.submit(pc.dictionary_encode, bill_table.column("enterprise").combine_chunks())
+        matching = None if ready.match is None else pool.submit(pc.dictionary_encode, ready.match)
         history, issues = build_history(rating_table, book, names["ratings"])
+        issues = ready.rating_issues + issues
         district, districts = codes(bill_table.column("district"))
-        month, months = month_codes(bill_table.column("month"))
+        adjusts = bill_table.column("adjusts") if "adjusts" in bill_table.column_names else None
+        month, months, charged = charged_codes(bill_table.column("month"), adjusts)
         plans = {i.key: plan_tables(i.family, book, districts, months) for i in INSTRUMENTS}
         layout = KeyLayout.of([plans[i.key] for i in INSTRUMENTS], len(history.band_tables))
         encoded = encoding.result()
-        keys = BillKeys(indices(encoded), encoded.dictionary, district, districts, month, months)
+        keys = BillKeys(
+            indices(encoded), encoded.dictionary, district, districts, month, months, charged=charged
+        )
+        if matching is not None:
+            matched = matching.result()
+            keys = replace(keys, matched=indices(matched), matches=matched.dictionary)
         step = max(1, chunk_size)
         charges, pair = charge_bills(pool, bill_table, keys, plans, history, step, progress, layout)
-    return _result(bill_table, keys, plans, (charges, pair, layout), history, issues, book, names["bills"])
+    return _result(
+        bill_table, keys, plans, (charges, pair, layout), history, issues, book, ready, names["bills"]
+    )
 
 
 def _result(
@@ -170,11 +204,14 @@ def _result(
     history: History,
     issues: Sequence[LedgerIssue],
     book: TariffBook,
+    ready: Prepared,
     source: str,
 ) -> SurchargeResult:
     """Reject the bills that cannot be charged, total the others, and gather the result."""
     charges, pair, layout = charged
-    problems = bill_issues(bills, charges, keys, book, source)
+    own = {position for position, _ in ready.bill_issues}  # one reason is enough: theirs first
+    found = [(p, i) for p, i in bill_issues(bills, charges, keys, book, source) if p not in own]
+    problems = sorted([*ready.bill_issues, *found], key=lambda pair: (pair[1].line, pair[1].code))
     kept = _kept(bills.num_rows, [position for position, _ in problems])
     kept_pair = pair if len(kept) == len(pair) else pair[kept]
     present = np.flatnonzero(np.bincount(kept_pair, minlength=1)).tolist()
@@ -198,10 +235,22 @@ def _result(
         by_rating=summary.by_rating,
         rejected=tuple(issues) + tuple(issue for _, issue in problems),
         tariffs=tariffs,
-        warnings=provisional_warnings(tariffs) + tuple(_unrated_warnings(charges, kept)),
+        warnings=provisional_warnings(tariffs) + ready.warnings + tuple(_unrated_warnings(charges, kept)),
         pair=pair,
         evidence=evidence,
+        adjustments=_adjustments(bills, keys, kept, charges),
+        charged=keys.charged,
     )
+
+
+def _adjustments(bills: pa.Table, keys: BillKeys, kept: Ints, charges: Mapping[str, Charges]) -> Adjustments:
+    """How many charged bills are 退补 rows, and their net surcharges (sums of their rounded fen)."""
+    if keys.charged is None:
+        return Adjustments()
+    given = np.asarray(bills.column("adjusts").is_valid().to_numpy(zero_copy_only=False), dtype=np.bool_)
+    rows = kept[given[kept]]
+    e, w = (int(charges[i.key].fen[rows].sum()) for i in INSTRUMENTS)
+    return Adjustments(len(rows), yuan(e), yuan(w), yuan(e + w))
 
 
 def _kept(size: int, rejected: Sequence[int]) -> Ints:

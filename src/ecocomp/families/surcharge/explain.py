@@ -40,7 +40,7 @@ def explain(result: SurchargeResult, names: Sequence[str]) -> dict[str, str]:
     wanted = pc.index_in(result.enterprises, value_set=pa.array(list(names), pa.string()))
     chosen = np.asarray(pc.fill_null(wanted, -1).to_numpy(), dtype=np.int64)
     rows = result.kept[chosen[result.enterprise[result.kept]] >= 0]
-    rows = rows[np.lexsort((result.month[rows], result.enterprise[rows]))]
+    rows = rows[np.lexsort((result.charged_month()[rows], result.enterprise[rows]))]  # 退补: as corrected
     texts: dict[str, list[str]] = {}
     for instrument in INSTRUMENTS:
         for name, text in _segments(result, instrument, rows):
@@ -66,7 +66,8 @@ def _segments(result: SurchargeResult, instrument: Instrument, rows: Ints) -> It
 def _segment_text(
     result: SurchargeResult, instrument: Instrument, c: Charges, first: int, last: int, amount: Decimal
 ) -> str:
-    start, end = (day_date(result.months[result.month[row]]) for row in (first, last))
+    month = result.charged_month()  # a 退补 row counts in the month it corrects
+    start, end = (day_date(result.months[month[row]]) for row in (first, last))
     span = f"{month_text(start)}至{month_text(end)}"
     category = int(c.category[first])
     t = int(c.tariff[first])

@@ -16,7 +16,7 @@ from typing import Annotated, cast
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ecocomp.families.base import LedgerRole, PlaceFigures, Progress, Reconciliation, Run, params_of
+from ecocomp.families.base import LedgerRole, Period, PlaceFigures, Progress, Reconciliation, Run, params_of
 from ecocomp.families.run import run_family
 from ecocomp.families.surcharge.compute import SurchargeResult, compute_surcharge
 from ecocomp.families.surcharge.ledgers import KINDS
@@ -109,6 +109,11 @@ class SurchargeFamily:
     def preflight(self, params: SurchargeParams, book: TariffBook) -> None:
         """Nothing to check before reading: the tables are picked per district and month."""
 
+    def period(self, params: SurchargeParams) -> Period | None:
+        """The bills of the months charged; None: every bill."""
+        months = params.period
+        return None if months is None else Period("bills", "month", *months)
+
     def compute(
         self,
         ledgers: Mapping[str, Ledger],
@@ -122,6 +127,7 @@ class SurchargeFamily:
             ledgers["ratings"].frame,
             book=book,
             sources={key: led.source for key, led in ledgers.items()},
+            headers={key: dict(led.headers) for key, led in ledgers.items()},
             progress=None if progress is None else lambda done, total: progress("compute", done, total),
         )
         return replace(result, outside_period=outside)

@@ -8,7 +8,8 @@ columns of the export contract (`columns`: the Arrow schema, the one CSV dialect
 workbook holds the summaries only (`report`). JSON holds the contract version, the summary, per
 enterprise, district, month and rating, the rejected rows and the manifest, amounts as exact
 decimal strings (its JSON Schema: `schema`). Every file is written to a temporary name beside its
-target and moved into place only when complete.
+target; all the files of a run are moved into place together, only when every one is complete
+(`ecocomp.reports.staging`), or, given a run's `stage`, published with its other outputs.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from ecocomp.reports.staging import Staging
 from ecocomp.reports.text import json_ready
 from ecocomp.reports.write import write_report
 
-__all__ = ["OUTPUT_SUFFIXES", "surcharge_json", "write_lines", "write_outputs"]
+__all__ = ["OUTPUT_SUFFIXES", "check_outputs", "surcharge_json", "write_lines", "write_outputs"]
 
 OUTPUT_SUFFIXES = (".xlsx", ".parquet", ".csv", ".json")
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -49,37 +50,39 @@ def write_outputs(
     summary: Callable[[Report], Report] | None = None,
     language: str = "zh",
     encoding: str = "utf-8-sig",
+    stage: Staging | None = None,
 ) -> list[Path]:
     """Write each output by its suffix; an .xlsx without a lines file gets <stem>.lines.parquet beside.
     `summary` (e.g. the range over the low and high readings) reworks the report before it is written.
-    `language` sets the CSV header and the workbook's language, `encoding` the CSV's."""
-    _check_outputs(outputs)
+    `language` sets the CSV header and the workbook's language, `encoding` the CSV's. Every file
+    is published together, or none; with `stage` they are only staged in it."""
+    check_outputs(outputs)
     _check_text_options(language, encoding)
-    lines = _line_files(outputs)
-    report = surcharge_report(run, lines)
-    report = summary(report) if summary else report
-    written = [
-        write_lines(
-            run.result,
-            path,
-            progress=progress,
-            language=language,
-            encoding=encoding,
-            manifest=report.manifest,
-        )
-        for path in lines
-    ]
-    for path in outputs:
-        if path.suffix.lower() == ".xlsx":
-            written += write_report(report, path, language=language)
-        elif path.suffix.lower() == ".json":
-            with _staged(path) as temp:
-                temp.write_bytes(surcharge_json(run, report.manifest, report.tables[0]))
-            written.append(path)
-    return written
+    with _staging(stage) as files:
+        lines = _line_files(outputs)
+        report = surcharge_report(run, lines)
+        report = summary(report) if summary else report
+        for path in lines:
+            write_lines(
+                run.result,
+                path,
+                progress=progress,
+                language=language,
+                encoding=encoding,
+                manifest=report.manifest,
+                stage=files,
+            )
+        for path in outputs:
+            if path.suffix.lower() == ".xlsx":
+                write_report(report, path, language=language, stage=files)
+            elif path.suffix.lower() == ".json":
+                with files.writing(path) as temp:
+                    temp.write_bytes(surcharge_json(run, report.manifest, report.tables[0]))
+        return files.targets
 
 
-def _check_outputs(outputs: Sequence[Path]) -> None:
+def check_outputs(outputs: Sequence[Path]) -> None:
+    """Refuse (`UsageError`) an output of an unknown kind or in a folder that does not exist."""
     for path in outputs:
         if path.suffix.lower() not in OUTPUT_SUFFIXES:
             raise UsageError(f"cannot write {path.name}: use one of {', '.join(OUTPUT_SUFFIXES)}")
@@ -97,14 +100,17 @@ def _line_files(outputs: Sequence[Path]) -> list[Path]:
 
 
 @contextmanager
-def _staged(path: Path) -> Iterator[Path]:
-    """A temporary file beside `path`, moved into place when the block ends without an error."""
-    stage = Staging()
+def _staging(stage: Staging | None) -> Iterator[Staging]:
+    """`stage` as it is; else a staging of its own, published when the block ends without an error."""
+    if stage is not None:
+        yield stage
+        return
+    own = Staging()
     try:
-        yield stage.file(path)
-        stage.commit()
+        yield own
+        own.commit()
     finally:
-        stage.discard()
+        own.discard()
 
 
 def write_lines(
@@ -116,17 +122,18 @@ def write_lines(
     language: str = "zh",
     encoding: str = "utf-8-sig",
     manifest: Mapping[str, object] | None = None,
+    stage: Staging | None = None,
 ) -> Path:
     """Every bill line to .parquet or .csv, in batches, moved into place when done. Both follow the
     declared columns (`columns.LINE_COLUMNS`). CSV: the header in `language` (Chinese labels or
     English keys), `encoding` (UTF-8 with BOM or GB18030), CRLF, minimal quoting. Parquet: the
     declared Arrow schema, and key-value metadata `ecocomp` (contract version, Chinese labels,
-    totals, `manifest`)."""
+    totals, `manifest`). With `stage`, the file is only staged in it."""
     import pyarrow.parquet as pq
 
     _check_text_options(language, encoding)
     csv = path.suffix.lower() == ".csv"
-    with _staged(path) as temp, temp.open("wb") as handle:
+    with _staging(stage) as files, files.writing(path) as temp, temp.open("wb") as handle:
         if csv:
             handle.write(csv_header(language).encode(encoding))
             for lines in _counted(result, batch, progress):

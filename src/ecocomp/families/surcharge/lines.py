@@ -95,9 +95,10 @@ def bill_issues(
 def _no_table(
     bills: pa.Table, c: Charges, instrument: Instrument, keys: BillKeys, book: TariffBook, source: str
 ) -> Iterator[tuple[int, LedgerIssue]]:
+    charged = keys.charged_month()  # a 退补 row: the month it corrects
     for row in np.flatnonzero(c.billed & (c.tariff < 0)).tolist():
         place = book.places.get(keys.districts[keys.district[row]])
-        month = month_text(day_date(keys.months[keys.month[row]]))
+        month = month_text(day_date(keys.months[charged[row]]))
         message = (
             f"no {instrument.family} table is in force for {place.name} ({place.code}) or the places "
             f"above it in {month}; add a table with --tariffs or correct the month"
@@ -110,11 +111,12 @@ def _unrated(
 ) -> Iterator[tuple[int, LedgerIssue]]:
     plan = c.plan
     error = plan.unrated_error[np.maximum(c.tariff, 0)] if plan.tariffs else np.zeros(len(c.tariff), bool)
+    charged = keys.charged_month()  # a 退补 row: the month it corrects
     for row in np.flatnonzero(c.billed & (c.tariff >= 0) & (c.rating < 0) & error).tolist():
         t = int(c.tariff[row])
         rule = plan.model(t).rating_rule.value
-        day = day_date(plan.lookup[t, keys.month[row]])
-        month = month_text(day_date(keys.months[keys.month[row]]))
+        day = day_date(plan.lookup[t, charged[row]])
+        month = month_text(day_date(keys.months[charged[row]]))
         message = (
             f"no rating is in force on {day} ({RULE_TEXT[rule]}, {plan.tariffs[t].id}) for this "
             f"{month} {instrument.zh}; add the rating to the ratings "

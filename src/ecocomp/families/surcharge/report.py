@@ -93,7 +93,11 @@ def surcharge_report(run: SurchargeRun, lines: Sequence[Path] = ()) -> Report:
         Table("top_enterprises", "重点企业", TOP, _top(result)),
         Table("lines_location", "明细文件", WHERE, _where(run, lines)),
     )
-    extra = {"bill_lines": [p.name for p in lines]}
+    extra: dict[str, object] = {"bill_lines": [p.name for p in lines]}
+    if result.adjustments.rows:  # only a run with 退补 rows says so (the others' files stay as they were)
+        extra["adjustments"] = {
+            k: str(v) if k != "rows" else v for k, v in asdict(result.adjustments).items()
+        }
     return family_report(run, TITLE, tables, rejected=_rejected(run.rejected), extra=extra)
 
 
@@ -105,19 +109,33 @@ def _summary_tables(result: SurchargeResult) -> tuple[Table, Table, Table]:
         for g in result.by_district
     ]
     months = [{"month": g.key} | _group(g) | {"bills": g.bills} for g in result.by_month]
+    adjusted = _adjustment_notes(result)
     ratings = [
         {k: v for k, v in asdict(r).items() if k != "basis"}
         | {"rating_name": RATING_ZH[r.rating]}
         | r.basis.columns()
         for r in result.by_rating
     ]
-    notes = evidence_notes(result.basis)
+    notes = (*evidence_notes(result.basis), *adjusted)  # the first table: the terminal shows its notes
     return (
         Table(
             "by_district", "按地区", BY_DISTRICT, districts, totals=True, notes=notes, row_key="district_code"
         ),
         Table("by_rating", "按信用等级", BY_RATING, ratings, totals=True),
-        Table("by_month", "按月份", BY_MONTH, months, totals=True),
+        Table("by_month", "按月份", BY_MONTH, months, totals=True, notes=adjusted),
+    )
+
+
+def _adjustment_notes(result: SurchargeResult) -> tuple[str, ...]:
+    """The 退补 rows charged and their net amount, booked in their bill months (none: no note)."""
+    a = result.adjustments
+    if not a.rows:
+        return ()
+    return (
+        f"含退补(调整)行 {a.rows:,} 行，按所更正月份的信用等级和费率表计算，计入记账月份；净额 "
+        f"{a.total:,f} 元(差别电价 {a.electricity_surcharge:,f} 元，差别化污水处理费 "
+        f"{a.water_surcharge:,f} 元) / {a.rows:,} adjustment (退补) row(s) charged at the rating and "
+        f"table of the month each corrects, booked in its bill month; net {a.total:,f} yuan",
     )
 
 
@@ -145,10 +163,18 @@ def _where(run: SurchargeRun, lines: Sequence[Path]) -> list[dict[str, object]]:
             "value": ", ".join(str(p) for p in lines) or "未写出(用 -o 明细.parquet)",
         },
         {"item": "明细行数", "value": f"{len(run.result.kept):,}"},
+        *_adjustment_rows(run.result),
         {"item": "说明", "value": "工作簿只含汇总；Excel 每表最多 1,048,576 行，全部账单行见上述文件"},
     ]
     rows += [{"item": "警告", "value": w} for w in run.warnings]
     return rows
+
+
+def _adjustment_rows(result: SurchargeResult) -> list[dict[str, object]]:
+    a = result.adjustments
+    if not a.rows:
+        return []
+    return [{"item": "退补(调整)行", "value": f"{a.rows:,} 行，净额 {a.total:,f} 元(计入记账月份)"}]
 
 
 def _rejected(issues: Sequence[LedgerIssue]) -> Table:

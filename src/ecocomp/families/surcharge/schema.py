@@ -8,14 +8,16 @@ district, month and rating), so its schema is built here from `JSON_TABLES`, the
 of each part, with the contract's type rules (`ecocomp.reports.schema`: a decimal is a string of
 at most its declared places, a month "YYYY-MM", a count an integer). The shipped file
 `ecocomp/schemas/surcharge.schema.json` is what `surcharge_json_schema()` makes; write it anew with
-`python -m ecocomp.families.surcharge.schema` (a test keeps the two equal).
+`python -m ecocomp.families.surcharge.schema` (a test keeps the two equal). Its `$defs.bill_line`
+describes a row of the bill-lines file (`columns.LINE_COLUMNS`), so that the contract's digest
+covers those columns too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ecocomp.families.surcharge.columns import RATING_LABELS
+from ecocomp.families.surcharge.columns import LINE_COLUMNS, RATING_LABELS
 from ecocomp.families.surcharge.report import BY_DISTRICT, BY_MONTH, BY_RATING, MONEY, RATING_ZH
 from ecocomp.reports.contract import CONTRACT_VERSION
 from ecocomp.reports.manifest import rejected_table
@@ -72,6 +74,10 @@ def surcharge_json_schema() -> dict[str, object]:
         for key, zh, columns in JSON_TABLES
     }
     properties["manifest"] = MANIFEST_SCHEMA
+    line = {
+        "description": "账单明细 (bill_line): one row of the bill-lines .csv / .parquet file",
+        **_row_schema(LINE_COLUMNS),
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"ecocomp:{NAME}.schema.json",
@@ -80,6 +86,7 @@ def surcharge_json_schema() -> dict[str, object]:
         "required": list(properties),
         "properties": properties,
         "additionalProperties": False,
+        "$defs": {"bill_line": line},
     }
 
 

@@ -17,8 +17,8 @@ from ecocomp.cli.common import (
     TariffsOption,
     exits_on_error,
     finish_run,
-    issues_written_to,
     ranged,
+    run_outputs,
 )
 from ecocomp.families.base import params_of
 from ecocomp.families.water.family import WaterParams, WaterRun, run_water
@@ -49,8 +49,8 @@ def water(
     csv_encoding: CsvEncodingOption = "utf-8-sig",
 ) -> None:
     """Compute who pays whom, through the province, per section, month and factor (水环境区域补偿)."""
-    book = TariffBook.load(tariffs or [])
-    with issues_written_to(issues_out) as record:
+    with run_outputs([sections, monitoring, shares], [("--output", output)], issues_out) as out:
+        book = TariffBook.load(tariffs or [])
         params = params_of(WaterParams, {"from": start, "to": end})
 
         def compute(at: TariffBook) -> WaterRun:
@@ -65,6 +65,8 @@ def water(
             )
 
         run = compute(book)
-        record(run.rejected)
+        out.issues(run.rejected)
         report = ranged(water_report(run), lambda at: water_report(compute(at)), book, with_range)
-        finish_run(report, output, run, language=language, csv_encoding=csv_encoding)
+        if output is not None:
+            out.report(report, output, language=language, csv_encoding=csv_encoding)
+    finish_run(report, output, run)

@@ -14,7 +14,7 @@ from typing import Annotated, cast
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ecocomp.families.base import LedgerRole, PlaceFigures, Progress, Reconciliation, Run, params_of
+from ecocomp.families.base import LedgerRole, Period, PlaceFigures, Progress, Reconciliation, Run, params_of
 from ecocomp.families.run import run_family
 from ecocomp.families.water.checks import check_taihu_factors, check_taihu_tp_factor
 from ecocomp.families.water.compute import WaterResult, compute_water
@@ -90,6 +90,10 @@ class WaterFamily:
 
     def preflight(self, params: WaterParams, book: TariffBook) -> None:
         """Nothing to check before reading: the tables are picked per month."""
+
+    def period(self, params: WaterParams) -> Period:
+        """The monitoring rows of the months computed."""
+        return Period("monitoring", "month", params.start, params.end)
 
     def compute(
         self, ledgers: Mapping[str, Ledger], params: WaterParams, book: TariffBook, progress: Progress | None

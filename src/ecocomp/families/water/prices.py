@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Literal, NamedTuple
 
 from ecocomp.families.water.rules import Step, Version
+from ecocomp.money.rounding import exact_context
 
 __all__ = ["Direction", "Priced", "band_for", "nothing", "price", "reverse_price"]
 
@@ -62,7 +63,8 @@ def price(
         std = version.standards.get((basin, factor))
         if std is None:
             return f"{version.tariff_id} has no standard for basin {basin} and factor {factor}"
-        return Priced(direction, version.rounding.apply(excess * flow / 100 * std), std)
+        with exact_context():  # the product at the ledgers' maxima needs more than 28 digits
+            return Priced(direction, version.rounding.apply(excess * flow / 100 * std), std)
     band = band_for(version, basin, factor, excess / target)
     if isinstance(band, str):
         return band
@@ -70,7 +72,8 @@ def price(
         return Priced(direction, Decimal("0.00"))
     if version.band_amount == "fixed":
         return Priced(direction, band.rounded, band.amount, band.above)
-    amount = version.rounding.apply(band.amount * (1 + excess / target))
+    with exact_context():
+        amount = version.rounding.apply(band.amount * (1 + excess / target))
     return Priced(direction, amount, band.amount, band.above, band.amount)
 
 
@@ -85,7 +88,8 @@ def reverse_price(
     std = version.reverse_standards.get((basin, factor))
     if std is None:
         return f"{version.tariff_id} has no reverse standard for basin {basin} and factor {factor}"
-    return Priced("downstream_pays", version.rounding.apply(shortfall * flow / 100 * std), std)
+    with exact_context():
+        return Priced("downstream_pays", version.rounding.apply(shortfall * flow / 100 * std), std)
 
 
 def band_for(version: Version, basin: str, factor: str, multiple: Decimal) -> Step | str | None:

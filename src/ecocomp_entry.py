@@ -1,0 +1,43 @@
+"""The `ecocomp` command's entry point, outside the package so that it runs before ecocomp is imported.
+
+Importing ecocomp takes a while (pandas, pyarrow, the families); the handlers installed here
+first make Ctrl-C (SIGINT) or SIGTERM during that time end the process with one line on stderr
+and exit 130 (143), never a traceback (nothing has been written yet: there is nothing to clean
+up). Once imported, `ecocomp.cli.main.run` takes over: an interrupt raises, the staged outputs
+are removed, and the same line and exit code follow. The handlers are installed through the C
+module `_signal`: `signal` would first import `enum`, milliseconds without a guard.
+"""
+
+import _signal  # type: ignore[import-not-found]  # no stubs: the C half of `signal`
+import os
+
+__all__ = ["guard_startup", "main"]
+
+LINES: dict[int, bytes] = {
+    _signal.SIGINT: b"ecocomp: interrupted\n",
+    _signal.SIGTERM: b"ecocomp: terminated\n",
+}
+
+
+def _stop(signum: int, frame: object) -> None:
+    """End at once, with the one line: only imports are running."""
+    os.write(2, LINES.get(signum, b"ecocomp: stopped\n"))
+    os._exit(128 + signum)
+
+
+def guard_startup() -> None:
+    """Until `ecocomp.cli.main.run` takes over, SIGINT and SIGTERM end the process with one line."""
+    for number in LINES:
+        _signal.signal(number, _stop)
+
+
+def main() -> None:
+    """Guard the start-up, then run the command line."""
+    guard_startup()
+    from ecocomp.cli.main import run
+
+    run()
+
+
+if __name__ == "__main__":
+    main()
