@@ -13,22 +13,36 @@ module holds the model and pure helpers only and imports no writer. Rules of the
   it is never data, so CSV, JSON and Parquet leave it out;
 - a table may carry notes, lines for people shown under it (e.g. which provisional values its
   marked rows rest on), in the workbook below the totals and on the terminal after the table;
-  never data either.
+  never data either;
+- a table has a print `layout` (issue 15): "summary" tables print each on one page, first;
+  "reference" tables (tariffs used, rejected rows, run info) print one page wide; "detail"
+  tables are in the workbook for people to filter but are not printed unless asked (their
+  sheets are hidden, and listed on the cover); printed across pages, their first `key_columns`
+  columns repeat on every page;
+- a table may be `group`ed by one of its columns: the workbook and the terminal show a heading
+  line before each group (the group's shown value), the data keeps the column as it is;
+- a table may carry `charts` (`Chart`): each a bar chart of some of its money columns by the
+  first column, titled in the sign convention of its columns;
+- a report may carry `cover` lines (label, value) shown under its title on the first page
+  (assessment year, unit, date of the run), and a title per language (`title_en`).
 """
 
 from __future__ import annotations
 
 import decimal
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
 
 __all__ = [
     "KIND_SCALES",
     "LANGUAGES",
+    "Chart",
     "Column",
     "ColumnKind",
+    "CoverLine",
+    "Layout",
     "Report",
     "Table",
     "Total",
@@ -37,6 +51,7 @@ __all__ = [
 ]
 
 ColumnKind = Literal["text", "int", "money", "ratio", "decimal", "date", "month", "bool"]
+Layout = Literal["summary", "detail", "reference"]
 #: The scale (digits after the point) of the kinds that fix it; a `decimal` column declares its own.
 KIND_SCALES = {"money": 2, "ratio": 10}
 LANGUAGES = ("zh", "en")
@@ -64,6 +79,9 @@ class Column:
     optional: bool = False  # JSON Schema: may be absent (e.g. the range columns of a run without)
     scale: int | None = None  # digits after the point: declared by every decimal column
     nullable: bool = True  # False: every row has a value (a key column)
+    #: How a value reads in a language beyond `labels` (e.g. evidence words inside a list of
+    #: values: "provisional" -> "暂定"): (value, language) -> shown value. Display only.
+    render: Callable[[object, str], object] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.kind == "decimal" and self.scale is None:
@@ -81,10 +99,46 @@ class Column:
         return self.zh if language == "zh" else self.key
 
     def shown(self, value: object, language: str) -> object:
-        """The value as people read it in `language`: a code's label in Chinese, else the value."""
+        """The value as people read it in `language`: a code's label in Chinese, else the value
+        as the column's `render` shows it, else the value."""
         if self.labels and language == "zh" and isinstance(value, str):
             return dict(self.labels).get(value, value)
+        if self.render is not None and value is not None:
+            return self.render(value, language)
         return value
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart of `columns` (money columns of its table) by the table's first column, titled
+    `zh` / `en`; the title states the sign convention (e.g. "净上缴（正数 = 向省上缴）")."""
+
+    key: str
+    zh: str
+    en: str
+    columns: tuple[str, ...]
+
+    def title(self, language: str) -> str:
+        """The chart's title in `language`."""
+        return self.zh if language == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class CoverLine:
+    """One labelled line under a report's title on its first page (e.g. 考核年度: 2018)."""
+
+    zh: str
+    en: str
+    value: str
+    value_en: str | None = None  # the value in English where it differs (e.g. a date written out)
+
+    def label(self, language: str) -> str:
+        """The label in `language`."""
+        return self.zh if language == "zh" else self.en
+
+    def shown(self, language: str) -> str:
+        """The value in `language`."""
+        return self.value_en if language == "en" and self.value_en is not None else self.value
 
 
 def never_empty(columns: tuple[Column, ...], *may_be_empty: str) -> tuple[Column, ...]:
@@ -106,10 +160,15 @@ class Table:
     chart_note: str | None = None  # XLSX: added to the chart's title, e.g. "含暂定数"
     notes: tuple[str, ...] = ()  # XLSX and terminal: lines shown under the table (never data)
     row_key: str | None = None  # the column naming a row across runs (e.g. "payer_code")
+    layout: Layout = "reference"  # how it prints (see the module's rules)
+    key_columns: int = 1  # printed across pages: the first columns repeated on every page
+    group: str | None = None  # a column whose value changes start a heading line (display only)
+    charts: tuple[Chart, ...] = ()  # XLSX: bar charts of this table's columns (issue 15)
+    en: str | None = None  # the sheet name in English, where it differs from the key
 
     def name(self, language: str) -> str:
         """The sheet name in `language`."""
-        return self.zh if language == "zh" else self.key
+        return self.zh if language == "zh" else (self.en or self.key)
 
 
 @dataclass(frozen=True)
@@ -119,6 +178,12 @@ class Report:
     title: str
     tables: tuple[Table, ...]
     manifest: Mapping[str, object]
+    cover: tuple[CoverLine, ...] = ()  # XLSX and terminal: lines under the title (never data)
+    title_en: str | None = None  # the title of an English workbook, where it differs
+
+    def heading(self, language: str) -> str:
+        """The title in `language`."""
+        return self.title_en if language == "en" and self.title_en else self.title
 
 
 def column_totals(table: Table) -> dict[str, Total]:

@@ -44,7 +44,8 @@ from typing import Any
 from ecocomp.errors import MoneyError, UsageError
 from ecocomp.reports.contract import month_text
 from ecocomp.reports.model import Column, Report, Table, column_totals
-from ecocomp.reports.text import BOOL_TEXT, RUN_INFO_KEYS, TOTAL_LABEL, cell_text, flatten_manifest
+from ecocomp.reports.runinfo import run_info_table
+from ecocomp.reports.text import BOOL_TEXT, RUN_INFO_KEYS, TOTAL_LABEL, cell_text
 
 __all__ = ["FONT_NAME", "MONEY_FORMAT", "WAN_YUAN_FORMAT", "sheet_names", "write_xlsx"]
 
@@ -67,7 +68,6 @@ MAX_ROWS = 1_048_576
 EXCEL_DIGITS = 15  # significant digits Excel keeps of a number
 MAX_WIDTH, MIN_WIDTH, HEADER_WRAP = 60, 6, 24
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-_RUN_INFO = {"zh": ("运行信息", "项目", "值"), "en": ("run_info", "key", "value")}
 _CHART = {"zh": "图", "en": "_chart"}
 _FOOTER = {"zh": "&C第 &P 页，共 &N 页", "en": "&CPage &P of &N"}
 
@@ -147,10 +147,7 @@ def _with_run_info(report: Report, language: str) -> tuple[Table, ...]:
     """The report's tables plus a run-info sheet from the manifest, unless a table already is one."""
     if any(t.key in RUN_INFO_KEYS for t in report.tables):
         return report.tables
-    name, key_header, value_header = _RUN_INFO[language]
-    columns = (Column("key", key_header, "text"), Column("value", value_header, "text"))
-    rows = [{"key": k, "value": cell_text(v, language)} for k, v in flatten_manifest(report.manifest)]
-    return (*report.tables, Table("run_info", name, columns, rows))
+    return (*report.tables, run_info_table(report.manifest, language))
 
 
 def sheet_names(wanted: Sequence[str]) -> list[str]:
