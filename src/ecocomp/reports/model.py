@@ -165,6 +165,10 @@ class Table:
     group: str | None = None  # a column whose value changes start a heading line (display only)
     charts: tuple[Chart, ...] = ()  # XLSX: bar charts of this table's columns (issue 15)
     en: str | None = None  # the sheet name in English, where it differs from the key
+    #: XLSX: the columns the printed page shows (a summary's figures, so it fits one readable
+    #: page); the workbook puts them first and prints only them, the others follow on screen.
+    #: Empty: every column prints.
+    print_columns: tuple[str, ...] = ()
 
     def name(self, language: str) -> str:
         """The sheet name in `language`."""
