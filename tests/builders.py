@@ -130,3 +130,12 @@ def user_tables(tmp_path: Path, *edits: tuple[str, str, str]) -> TariffBook:
     for name, old, new in edits:
         edited_table(folder, name, (old, new))
     return TariffBook.load([folder], env={})
+
+
+def header_row(sheet: object, first_header: str) -> int:
+    """The row number (1-based) of a workbook table's header: the first row whose column A is
+    `first_header` (a sheet may open with the report's title, cover lines and a banner)."""
+    for row in sheet.iter_rows(min_col=1, max_col=1):  # type: ignore[attr-defined]
+        if row[0].value == first_header:
+            return int(row[0].row)
+    raise AssertionError(f"no header row starting with {first_header!r}")

@@ -1,8 +1,14 @@
 """Shared fixtures: the shipped tariff book and places table, and no $ECOCOMP_TARIFFS from the
-developer's shell (tests/builders.py builds ledgers, places and user tariff folders)."""
+developer's shell (tests/builders.py builds ledgers, places and user tariff folders).
+
+The command line's messages are in English for every test ($ECOCOMP_LANG=en, set here before any
+test module reads the environment, so subprocesses inherit it); headers and the terminal summary
+stay Chinese by default. A test of the Chinese messages asks for them (`--lang zh`, or the
+variable in its own `env`)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +17,8 @@ from hypothesis import settings
 from ecocomp.places import Places
 from ecocomp.tariffs.book import TARIFFS_ENV, TariffBook
 from tests.builders import shipped_places
+
+os.environ["ECOCOMP_LANG"] = "en"
 
 # No per-example time limit: on a loaded 2-core CI machine a slow example is not a failure
 # (speed is measured by benchmarks/, never by tests).

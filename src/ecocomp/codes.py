@@ -12,12 +12,14 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 __all__ = [
+    "BASIN_EN",
     "BASIN_NAMES",
     "BASIN_ZH",
     "BOOLEAN_NAMES",
     "COLOURS",
     "COLOUR_NAMES",
     "COLOUR_ZH",
+    "DIRECTION_EN",
     "DIRECTION_ZH",
     "EVIDENCE",
     "FACTORS",
@@ -28,12 +30,19 @@ __all__ = [
     "INDICATORS",
     "INDICATOR_NAMES",
     "INDICATOR_ZH",
+    "METHOD_ZH",
+    "NAME_EN",
+    "ORIGIN_ZH",
     "POLLUTANTS",
     "POLLUTANT_NAMES",
     "POLLUTANT_ZH",
     "PROVINCE",
+    "REGION_EN",
     "REGION_ZH",
     "SCHEME_NAMES",
+    "SHARE_ROLE_ZH",
+    "STATUS_ZH",
+    "TARIFF_FAMILY_ZH",
     "UNITS",
     "UNIT_NAMES",
     "UNIT_ZH",
@@ -216,3 +225,60 @@ def number_text(value: Decimal) -> str:
 def amount_text(value: Decimal) -> str:
     """An amount in yuan with thousands separators and two decimals: 20,000,000.00."""
     return f"{value:,.2f}"
+
+
+# --- labels of report codes (the data keeps the code; the Chinese outputs show the label) -----
+
+#: Tariff families, as the tariffs table shows them.
+TARIFF_FAMILY_ZH: Mapping[str, str] = {
+    "pollutant_fund": "污染物排放统筹资金",
+    "water_compensation": "水环境区域补偿",
+    "water_quality_standard": "地表水环境质量标准",
+    "plan_requirements": "补偿方案要求",
+    "electricity_surcharge": "差别电价",
+    "sewage_surcharge": "差别化污水处理费",
+    "credit_score_bands": "信用评分分档",
+    "places": "地区表",
+}
+#: Where a tariff table came from.
+ORIGIN_ZH: Mapping[str, str] = {"shipped": "内置", "user": "用户提供"}
+#: A tariff table's status.
+STATUS_ZH: Mapping[str, str] = {"settled": "已定稿", "provisional": "暂定"}
+#: How a water-compensation line is priced.
+METHOD_ZH: Mapping[str, str] = {"load": "按超标负荷", "banded": "按超标倍数分档"}
+#: A district's side of a shared section amount.
+SHARE_ROLE_ZH: Mapping[str, str] = {"paid": "支付", "received": "收到"}
+
+# --- English names of the Chinese labels, for English outputs ----------------------------------
+
+DIRECTION_EN: Mapping[str, str] = {
+    "上游付下游": "upstream pays downstream",
+    "下游付上游": "downstream pays upstream",
+    "不发生支付": "no payment",
+    "省付上游": "province pays upstream",
+    "市付上游": "city pays upstream",
+}
+BASIN_EN: Mapping[str, str] = {"太湖": "Taihu basin", "其他": "other basins"}
+REGION_EN: Mapping[str, str] = {
+    "苏南": "southern Jiangsu",
+    "苏中": "central Jiangsu",
+    "苏北": "northern Jiangsu",
+}
+#: The English name of each pollutant, factor and indicator label (by its Chinese label).
+NAME_EN: Mapping[str, str] = {
+    "化学需氧量": "COD",
+    "氨氮": "NH3-N",
+    "总氮": "TN",
+    "总磷": "TP",
+    "二氧化硫": "SO2",
+    "氮氧化物": "NOx",
+    "挥发性有机物": "VOCs",
+    "颗粒物": "PM",
+    "高锰酸盐指数": "CODMn",
+    "空气质量优良天数比率": "air good-days ratio",
+    "PM2.5年均浓度": "PM2.5 annual mean",
+    "地表水达到或好于Ⅲ类比例": "surface water class III or better",
+    "地表水功能区达标率": "water function zones meeting targets",
+    "集中式饮用水水源地达到或优于Ⅲ类比例": "drinking-water sources class III or better",
+    "单位GDP二氧化碳排放下降率": "CO2 intensity decline",
+}

@@ -161,6 +161,7 @@ def _ex(folder: Path, *names: str) -> tuple[str, ...]:
 
 CASES = (
     Case("settle-suzhou-2018", ("settle", "--example", "suzhou-2018"), settle_figures),
+    Case("settle-suzhou-2021", ("settle", "--example", "suzhou-2021"), settle_figures),
     Case(
         "fund-suzhou-2018",
         ("fund", *_ex(EX18, "emissions.csv"), "--year", "2018", "--indicators", *_ex(EX18, "indicators.csv")),

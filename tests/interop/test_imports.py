@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from ecocomp.cli.main import app
 from ecocomp.reports.xlsx import sheet_names
-from tests.builders import EX18, EX21
+from tests.builders import EX18, EX21, header_row
 
 ENV = {"ECOCOMP_TARIFFS": ""}
 CENT = Decimal("0.01")
@@ -59,12 +59,15 @@ def exported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 
 
 def workbook_totals(sheet: Any, headers: list[str]) -> dict[str, Decimal]:
-    """The cached values of the 合计 row by header (under a banner the header is on row 2)."""
+    """The cached values of the 合计 row by header. The header is found by its names (a sheet may
+    open with the title, cover lines and a banner, and a summary puts its printed columns first)."""
     rows = list(sheet.iter_rows(values_only=True))
-    top = next(i for i, r in enumerate(rows) if list(r[: len(headers)]) == headers)
+    top = next(i for i, r in enumerate(rows) if set(headers) <= set(r))
     total = next(r for r in rows[top + 1 :] if r[0] == "合计")
     return {
-        h: Decimal(str(v)) for h, v in zip(headers, total, strict=False) if v is not None and h != headers[0]
+        h: Decimal(str(v))
+        for h, v in zip(rows[top], total, strict=False)
+        if v is not None and h in headers and h != rows[top][0]
     }
 
 
@@ -156,7 +159,7 @@ def test_surcharge_bill_lines_sum_to_the_workbook_totals(tmp_path: Path) -> None
     result = CliRunner().invoke(app, [*args, *outputs], env=ENV)
     assert result.exit_code == 0, result.output
     sheet = openpyxl.load_workbook(tmp_path / "s.xlsx", data_only=True)["按地区"]
-    headers = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    headers = [c.value for c in sheet[header_row(sheet, "地区")]]
     in_book = workbook_totals(sheet, [str(h) for h in headers])
     lines = pd.read_csv(tmp_path / "s.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False)
     for key, label in (

@@ -744,9 +744,13 @@ def test_ctrl_c_exits_130_without_a_traceback(tmp_path: Path, delay: float) -> N
     if process.poll() is not None:
         pytest.skip(f"the run ended within {delay} s, before the signal")  # a very fast machine
     process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130, stderr
+    stdout, stderr = process.communicate(timeout=60)
     assert "Traceback" not in stderr, stderr
+    if process.returncode == 0 and "合计" in stdout:
+        # the command had ended and the interpreter was shutting down: a signal then changes
+        # nothing (ecocomp_entry ignores it; test_interrupts.py tests that case itself)
+        pytest.skip(f"the command ended within {delay} s, before the signal")
+    assert process.returncode == 130, stderr
     if delay < 1:
         assert len([x for x in stderr.splitlines() if x.strip()]) <= 1, stderr
 

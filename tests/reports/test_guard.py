@@ -22,6 +22,7 @@ from ecocomp.reports import text
 from ecocomp.reports.guard import guard, guard_column, needs_guard
 from ecocomp.reports.model import Column, Report, Table
 from ecocomp.reports.write import write_report
+from tests.builders import header_row
 
 SAMPLES = ("=1+1", "+86 512", "-3", "@SUM(A1)", "\t=x", "-12.5", "\rcr", "+5%", "-1,234.56", "- 3", "苏州市")
 GUARDED = {"=1+1", "+86 512", "@SUM(A1)", "\t=x", "\rcr", "- 3"}  # the rest are plain numbers or text
@@ -112,7 +113,8 @@ def test_xlsx_keeps_every_sample_as_text(tmp_path: Path, writer: str) -> None:
         issues.write_issues([LedgerIssue("l", 2, "c", s, "code", "m") for s in SAMPLES], path)
         column = 4
     sheet = openpyxl.load_workbook(path).worksheets[0]
-    cells = [sheet.cell(row, column) for row in range(2, len(SAMPLES) + 2)]
+    top = header_row(sheet, "值") if writer == "report" else 1  # a report opens with its title
+    cells = [sheet.cell(row, column) for row in range(top + 1, len(SAMPLES) + top + 1)]
     assert [c.data_type for c in cells] == ["s"] * len(SAMPLES)  # text, never a formula or a number
     # the text as given, not guarded (a CR comes back as LF or _x000D_, as each library stores it)
     shown = [(c.value, s) for c, s in zip(cells, SAMPLES, strict=True) if "\r" not in s]

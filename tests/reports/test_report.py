@@ -22,7 +22,7 @@ from ecocomp.errors import ExportError, MoneyError, UsageError
 from ecocomp.reports.contract import CONTRACT_VERSION
 from ecocomp.reports.model import Column, Report, Table, column_totals
 from ecocomp.reports.write import write_report
-from ecocomp.reports.xlsx import MONEY_FORMAT, WAN_YUAN_FORMAT, sheet_names, text_width
+from ecocomp.reports.xlsx import MONEY_FORMAT, sheet_names, text_width
 
 LINE_COLUMNS = (
     Column("district", "区县", "text"),
@@ -174,6 +174,8 @@ def test_csv_guards_formula_text_and_is_deterministic(tmp_path: Path) -> None:
 
 # --- XLSX ---------------------------------------------------------------------------------------
 
+COVER = 2  # the first sheet's cover above its table: the title and the unit line (no cover lines)
+
 
 @pytest.fixture
 def xlsx(tmp_path: Path) -> Path:
@@ -185,15 +187,16 @@ def xlsx(tmp_path: Path) -> Path:
 
 def test_xlsx_totals_are_live_formulas_with_exact_cached_values(xlsx: Path) -> None:
     sheet = openpyxl.load_workbook(xlsx)["明细"]
-    assert [c.value for c in sheet[5]] == ["合计", "=SUM(B2:B4)", "=SUM(C2:C4)", None, "=SUM(E2:E4)", None]
+    assert [c.value for c in sheet[7]] == ["合计", "=SUM(B4:B6)", "=SUM(C4:C6)", None, "=SUM(E4:E6)", None]
     cached = openpyxl.load_workbook(xlsx, data_only=True)["明细"]
-    assert Decimal(str(cached["C5"].value)) == EXACT_AMOUNT
-    assert Decimal(str(cached["B5"].value)) == Decimal("13.845")
-    assert cached["E5"].value == 6
+    assert Decimal(str(cached["C7"].value)) == EXACT_AMOUNT
+    assert Decimal(str(cached["B7"].value)) == Decimal("13.845")
+    assert cached["E7"].value == 6
 
 
 def test_xlsx_reads_back_with_pandas(xlsx: Path) -> None:
-    frame = pd.read_excel(xlsx, sheet_name="明细")
+    # the table: under the cover, above the contents
+    frame = pd.read_excel(xlsx, sheet_name="明细", header=COVER, nrows=len(LINES) + 1)
     assert list(frame.columns) == [c.zh for c in LINE_COLUMNS]
     assert Decimal(str(frame["统筹资金（元）"].iloc[-1])) == EXACT_AMOUNT
     assert Decimal(str(frame["统筹资金（元）"].iloc[0])) == Decimal("24000000.00")
@@ -204,29 +207,33 @@ def test_xlsx_sheet_layout(xlsx: Path) -> None:
     book = openpyxl.load_workbook(xlsx)
     assert book.sheetnames == ["明细", "汇总", "运行信息"]
     sheet = book["明细"]
-    assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:F4"  # header and lines, not the totals row
+    assert (sheet["A1"].value, sheet["A2"].value) == (
+        "污染物排放统筹资金 2018年度",
+        "金额单位：元",
+    )  # the cover
+    assert sheet.freeze_panes == "A4"
+    assert sheet.auto_filter.ref == "A3:F6"  # header and lines, not the totals row
     assert (
-        sheet["A1"].font.b and sheet["A1"].fill.fgColor.rgb == "FFDDEBF7" and sheet["A1"].alignment.wrap_text
+        sheet["A3"].font.b and sheet["A3"].fill.fgColor.rgb == "FFDDEBF7" and sheet["A3"].alignment.wrap_text
     )
-    assert sheet["A2"].font.name == "等线"
+    assert sheet["A4"].font.name == "等线"
     assert sheet.page_setup.orientation == "landscape"
     assert str(sheet.page_setup.paperSize) == "9"
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.page_setup.fitToWidth in (None, 1) and str(sheet.page_setup.fitToHeight) == "0"
-    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.print_title_rows == "$3:$3"
 
 
 def test_xlsx_number_formats(xlsx: Path) -> None:
     sheet = openpyxl.load_workbook(xlsx)["明细"]
-    assert sheet["B2"].number_format == "#,##0.000"
-    assert sheet["C2"].number_format == MONEY_FORMAT == "#,##0.00;[Red]-#,##0.00"
-    assert sheet["C5"].number_format == MONEY_FORMAT
-    assert sheet["D2"].number_format == "0.00%"
-    assert sheet["E2"].number_format == "#,##0"
-    assert sheet["F2"].number_format == "yyyy-mm-dd"
-    assert sheet["E5"].number_format == "#,##0"
-    assert sheet["F2"].value.date() == date(2018, 3, 1)
+    assert sheet["B4"].number_format == "#,##0.000"
+    assert sheet["C4"].number_format == MONEY_FORMAT == "#,##0.00;[Red]-#,##0.00"
+    assert sheet["C7"].number_format == MONEY_FORMAT
+    assert sheet["D4"].number_format == "0.00%"
+    assert sheet["E4"].number_format == "#,##0"
+    assert sheet["F4"].number_format == "yyyy-mm-dd"
+    assert sheet["E7"].number_format == "#,##0"
+    assert sheet["F4"].value.date() == date(2018, 3, 1)
 
 
 def test_xlsx_ids_have_no_separator_and_empty_tables_total_zero(tmp_path: Path) -> None:
@@ -234,18 +241,24 @@ def test_xlsx_ids_have_no_separator_and_empty_tables_total_zero(tmp_path: Path) 
     report = Report("t", (Table("lines", "明细", columns, [], totals=True),), {})
     write_report(report, tmp_path / "r.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["明细"]
-    assert [c.value for c in sheet[2]] == ["合计", 0]
+    assert [c.value for c in sheet[COVER + 2]] == ["合计", 0]
     rows = [{"year": 2018, "amount": Decimal("5.00")}]
     write_report(Report("t", (Table("lines", "明细", columns, rows),), {}), tmp_path / "r.xlsx")
-    assert openpyxl.load_workbook(tmp_path / "r.xlsx")["明细"]["A2"].number_format == "0"
+    assert openpyxl.load_workbook(tmp_path / "r.xlsx")["明细"]["A4"].number_format == "0"
 
 
-def test_xlsx_wan_yuan_is_a_display_format_only(tmp_path: Path) -> None:
+def test_xlsx_wan_yuan_shows_wan_and_keeps_the_exact_yuan_beside(tmp_path: Path) -> None:
+    """万元: the money column holds 万元 (two places, separators), a hidden twin the exact yuan
+    (tests/reports/test_xlsx_wan_yuan.py checks every detail)."""
     write_report(make_report(), tmp_path / "w.xlsx", wan_yuan=True)
     sheet = openpyxl.load_workbook(tmp_path / "w.xlsx", data_only=True)["明细"]
-    assert sheet["C2"].number_format == WAN_YUAN_FORMAT
-    assert sheet["C2"].value == 24000000  # the cell keeps yuan
-    assert Decimal(str(sheet["C5"].value)) == EXACT_AMOUNT
+    assert sheet["A2"].value == "金额单位：万元"
+    assert (sheet["C3"].value, sheet["D3"].value) == ("统筹资金（万元）", "统筹资金（元）")
+    assert sheet["C4"].number_format == MONEY_FORMAT
+    assert sheet["C4"].value == 2400  # 24,000,000.00 yuan
+    assert sheet["D4"].value == 24000000 and sheet.column_dimensions["D"].hidden
+    assert Decimal(str(sheet["D7"].value)) == EXACT_AMOUNT
+    assert Decimal(str(sheet["C7"].value)) == EXACT_AMOUNT / 10000
 
 
 def test_xlsx_text_never_becomes_a_formula(tmp_path: Path) -> None:
@@ -254,9 +267,9 @@ def test_xlsx_text_never_becomes_a_formula(tmp_path: Path) -> None:
     report = Report("t", (Table("summary", "汇总", SUMMARY.columns, rows),), {"note": "=2+2"})
     write_report(report, tmp_path / "r.xlsx")
     book = openpyxl.load_workbook(tmp_path / "r.xlsx")
-    cells = [row[0] for row in book["汇总"].iter_rows(min_row=2)]
-    assert [c.value for c in cells] == hostile
-    assert {c.data_type for c in cells} == {"s"}
+    cells = [row[0] for row in book["汇总"].iter_rows(min_row=COVER + 2)]
+    assert [c.value for c in cells[: len(hostile) + 1]] == [*hostile, None]  # the contents follow
+    assert {c.data_type for c in cells[: len(hostile)]} == {"s"}
     note = book["运行信息"]["B2"]
     assert (note.value, note.data_type) == ("=2+2", "s")
 
@@ -273,23 +286,24 @@ def banner_report() -> Report:
 def test_xlsx_banner_is_the_first_row_and_the_table_moves_down_one(tmp_path: Path) -> None:
     write_report(banner_report(), tmp_path / "b.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "b.xlsx")["明细"]
-    assert sheet["A1"].value == BANNER and sheet["A1"].data_type == "s"
-    assert [str(r) for r in sheet.merged_cells.ranges] == ["A1:F1"]
-    a1 = sheet["A1"]
-    assert a1.font.b and a1.alignment.wrap_text and a1.fill.fgColor.rgb == "FFFFEB9C"
-    assert [c.value for c in sheet[2]] == [c.zh for c in LINE_COLUMNS]
-    assert sheet["A3"].value == "吴江区"
-    assert [c.value for c in sheet[6]] == ["合计", "=SUM(B3:B5)", "=SUM(C3:C5)", None, "=SUM(E3:E5)", None]
-    assert sheet.freeze_panes == "A3"
-    assert sheet.auto_filter.ref == "A2:F5"
-    assert sheet.print_title_rows == "$1:$2"
+    assert sheet["A3"].value == BANNER and sheet["A3"].data_type == "s"  # under the title and unit
+    merged = sorted((r.min_row, str(r)) for r in sheet.merged_cells.ranges)
+    assert [m for row, m in merged if row <= 8] == ["A1:F1", "A2:F2", "A3:F3"]  # the contents below
+    a3 = sheet["A3"]
+    assert a3.font.b and a3.alignment.wrap_text and a3.fill.fgColor.rgb == "FFFFEB9C"
+    assert [c.value for c in sheet[4]] == [c.zh for c in LINE_COLUMNS]
+    assert sheet["A5"].value == "吴江区"
+    assert [c.value for c in sheet[8]] == ["合计", "=SUM(B5:B7)", "=SUM(C5:C7)", None, "=SUM(E5:E7)", None]
+    assert sheet.freeze_panes == "A5"
+    assert sheet.auto_filter.ref == "A4:F7"
+    assert sheet.print_title_rows == "$3:$4"
     cached = openpyxl.load_workbook(tmp_path / "b.xlsx", data_only=True)["明细"]
-    assert Decimal(str(cached["C6"].value)) == EXACT_AMOUNT
-    frame = pd.read_excel(tmp_path / "b.xlsx", sheet_name="明细", header=1)
+    assert Decimal(str(cached["C8"].value)) == EXACT_AMOUNT
+    frame = pd.read_excel(tmp_path / "b.xlsx", sheet_name="明细", header=COVER + 1)
     assert list(frame.columns) == [c.zh for c in LINE_COLUMNS]
     with zipfile.ZipFile(tmp_path / "b.xlsx") as archive:
         chart = archive.read("xl/charts/chart1.xml").decode("utf-8")
-    assert "统筹资金（元）（含暂定数）" in chart and "$A$3:$A$5" in chart and "$C$3:$C$5" in chart
+    assert "统筹资金（元）（含暂定数）" in chart and "$A$5:$A$7" in chart and "$C$5:$C$7" in chart
     other = openpyxl.load_workbook(tmp_path / "b.xlsx")["汇总"]  # a table without a banner
     assert other["A1"].value == "项目" and other.freeze_panes == "A2"
 
@@ -298,7 +312,7 @@ def test_xlsx_banner_over_a_single_column(tmp_path: Path) -> None:
     table = Table("notes", "说明", (Column("item", "项目", "text"),), [{"item": "x"}], banner=BANNER)
     write_report(Report("t", (table,), {}), tmp_path / "one.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "one.xlsx")["说明"]
-    assert (sheet["A1"].value, sheet["A2"].value, sheet["A3"].value) == (BANNER, "项目", "x")
+    assert [sheet.cell(row, 1).value for row in range(1, 6)] == ["t", "金额单位：元", BANNER, "项目", "x"]
     assert not sheet.merged_cells.ranges
 
 
@@ -316,14 +330,16 @@ def test_exports_leave_the_banner_out(tmp_path: Path, fmt: str) -> None:
         assert (plain / name).read_bytes() == (bannered / name).read_bytes(), name
 
 
-def test_xlsx_run_info_sheet_flattens_the_manifest(xlsx: Path) -> None:
+def test_xlsx_run_info_sheet_labels_the_manifest(xlsx: Path) -> None:
+    """Known keys read as labelled rows (the tariff tables used: 费率表); a key ecocomp has no
+    label for still shows, under its key path, so nothing of the manifest is left out."""
     rows = list(openpyxl.load_workbook(xlsx)["运行信息"].iter_rows(values_only=True))
     assert rows[0] == ("项目", "值")
     assert rows[1:] == [
+        ("费率表", "js-2018"),
         ("a.z", "1"),
         ("checked", "是"),
         ("rate", "1.40"),
-        ("tariffs[0]", "js-2018"),
         ("version", "0.1.0"),
     ]
 
@@ -332,7 +348,11 @@ def test_xlsx_english_names(tmp_path: Path) -> None:
     write_report(make_report(), tmp_path / "r.xlsx", language="en")
     book = openpyxl.load_workbook(tmp_path / "r.xlsx")
     assert book.sheetnames == ["lines", "summary", "run_info"]
-    assert book["lines"]["A1"].value == "district" and book["lines"]["A5"].value == "Total"
+    assert (book["lines"]["A1"].value, book["lines"]["A2"].value) == (
+        "污染物排放统筹资金 2018年度",
+        "Amounts in: yuan",
+    )
+    assert book["lines"]["A3"].value == "district" and book["lines"]["A7"].value == "Total"
 
 
 def test_xlsx_widths_count_wide_characters_twice(xlsx: Path) -> None:
@@ -376,7 +396,7 @@ def test_cached_total_equals_exact_sum(amounts: list[Decimal]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "p.xlsx"
         write_report(Report("t", (table,), {}), path)
-        cached = openpyxl.load_workbook(path, data_only=True)["明细"].cell(len(rows) + 2, 2).value
+        cached = openpyxl.load_workbook(path, data_only=True)["明细"].cell(COVER + len(rows) + 2, 2).value
     assert Decimal(str(cached)) == exact
 
 
@@ -495,7 +515,7 @@ def test_a_month_is_yyyy_mm_in_every_format(tmp_path: Path) -> None:
     assert table.column("month").to_pylist() == ["2018-03", "2018-04"]
     write_report(report, tmp_path / "r.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx").active
-    assert sheet["A2"].value == "2018-03" and sheet["A2"].data_type == "s"
+    assert sheet["A4"].value == "2018-03" and sheet["A4"].data_type == "s"
     bad = Report("t", (Table("m", "按月", columns, [{"month": "2018-13", "amount": None}]),), {})
     with pytest.raises(UsageError, match="not a valid month value"):
         write_report(bad, tmp_path / "bad.json")

@@ -26,6 +26,7 @@ from ecocomp.reports.model import Report, column_totals
 from ecocomp.reports.write import write_report
 from ecocomp.settlement.report import settlement_report, summary_columns
 from ecocomp.settlement.run import Settlement, run_settlement
+from tests.builders import header_row
 from tests.families.flatfee.family import DATA, FLATFEE
 from tests.tariffs.test_readings import ranged_flat_table
 
@@ -86,7 +87,7 @@ def test_the_low_and_high_figures_re_derived_by_hand(tmp_path: Path) -> None:
     rows = summary(report)
     # 交付量 1,000.5 t, 200.004 t and 3 t; 12.5, 10 and 15.25 元/吨, each line rounded half up to the fen
     by_hand = {
-        "苏州市": ("12506.25", "10005.00", "15257.63"),  # 1000.5 × 15.25 = 15257.625 -> 15257.63
+        "苏州市区": ("12506.25", "10005.00", "15257.63"),  # 1000.5 × 15.25 = 15257.625 -> 15257.63
         "昆山市": ("2500.05", "2000.04", "3050.06"),  # 200.004 × 15.25 = 3050.061 -> 3050.06
         "太仓市": ("37.50", "30.00", "45.75"),
     }
@@ -154,9 +155,10 @@ def test_settle_range_on_the_example_every_family_low_central_high(tmp_path: Pat
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out, data_only=True)
     sheet = book["汇总"]
-    assert str(sheet["A1"].value).startswith("注意：")  # the example's tables are provisional
-    header = [c.value for c in sheet[2]]
-    every = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=3, values_only=True)]
+    top = header_row(sheet, "地区")  # under the title, the cover lines and the banner
+    assert str(sheet.cell(top - 1, 1).value).startswith("注意：")  # the example's tables are provisional
+    header = [c.value for c in sheet[top]]
+    every = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=top + 1, values_only=True)]
     end = next(i for i, r in enumerate(every) if r[header[0]] == "合计")
     rows, totals, notes_rows = every[:end], every[end], every[end + 1 :]
     checked = 0

@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import openpyxl
@@ -25,7 +26,7 @@ from typer.testing import CliRunner
 from ecocomp.cli.main import app
 from ecocomp.examples import examples_dir
 from ecocomp.families.registry import register, unregister
-from ecocomp.reports.model import Report, column_totals
+from ecocomp.reports.model import Column, Report, Table, column_totals
 from ecocomp.reports.schema import schema_text, shipped_schema
 from ecocomp.settlement.report import provisional_banner, settlement_report
 from ecocomp.settlement.run import Settlement, run_settlement
@@ -38,19 +39,54 @@ from .libreoffice import recalculated_sheets, soffice
 EXAMPLE = examples_dir() / "suzhou-2018"
 
 
+# The first sheet's layout (ecocomp.reports.xlsx): the cover (title, cover lines, unit), the
+# banner if any, the header, then the lines with a heading row before each group.
+def cover_rows(sheet: Any) -> int:
+    """The cover's rows above the first table: the title, each cover line (those of the report
+    plus the run's time, which the command adds), the money unit (the cover's last row)."""
+    return next(row for row in range(2, 30) if sheet.cell(row, 1).value == "金额单位：元")
+
+
+def printed(table: Table) -> list[str]:
+    """The keys of the columns that print: the print columns, else all but the group column."""
+    return list(table.print_columns) or [c.key for c in table.columns if c.key != table.group]
+
+
+def sheet_columns(table: Table) -> list[Column]:
+    """The table's columns in sheet order: those that print first, then the others."""
+    first = [c for c in table.columns if c.key in printed(table)]
+    return first + [c for c in table.columns if c.key not in printed(table)]
+
+
+def entries(table: Table) -> list[object]:
+    """The rows under the header: a group's label (a heading row) before each run of one value
+    of the group column, then the lines (row mappings)."""
+    if table.group is None:
+        return list(table.rows)
+    column = next(c for c in table.columns if c.key == table.group)
+    out: list[object] = []
+    for i, row in enumerate(table.rows):
+        if i == 0 or row[column.key] != table.rows[i - 1][column.key]:
+            out.append(dict(column.labels).get(str(row[column.key]), row[column.key]))
+        out.append(row)
+    return out
+
+
 def test_workbook_sheets_and_cached_totals(workbook: Path, report: Report) -> None:
     book = openpyxl.load_workbook(workbook, data_only=True)
-    assert book.sheetnames[:3] == ["汇总", "汇总图", "统筹资金汇总"]
+    assert book.sheetnames[:3] == ["汇总", "汇总图表", "统筹资金汇总"]
     assert {"剔除记录", "费率表", "运行信息"} <= set(book.sheetnames)
     summary = book["汇总"]
-    header = [c.value for c in summary[2]]  # under the provisional banner
+    header = [c.value for c in summary[cover_rows(summary) + 2]]  # under the cover and the banner
     total_row = next(r for r in summary.iter_rows(values_only=True) if r[0] == "合计")
     for key, total in column_totals(report.tables[0]).items():
         column = next(c for c in report.tables[0].columns if c.key == key)
         assert Decimal(str(total_row[header.index(column.zh)])) == total, key
     info = {r[0]: r[1] for r in book["运行信息"].iter_rows(min_row=2, values_only=True)}
-    assert info["command"] == "settle" and "generated_at" in info
-    assert any(k.endswith("sha256") for k in info)
+    assert info["命令"] == "结算" and re.fullmatch(
+        r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", info["运行时间（北京时间）"]
+    )
+    assert any(k.endswith("内容哈希(SHA-256)") for k in info) and not any("families." in k for k in info)
 
 
 PROVISIONAL = (
@@ -77,54 +113,103 @@ def test_summary_sheet_opens_with_the_provisional_banner(
     assert banner == provisional_banner(list(used.values()))
 
     sheet = openpyxl.load_workbook(workbook)["汇总"]
-    last = get_column_letter(len(summary.columns))
-    assert sheet["A1"].value == banner and sheet["A1"].data_type == "s"
-    merged = sorted(
-        (str(r) for r in sheet.merged_cells.ranges), key=lambda r: int(r.split(":")[1][len(last) :])
-    )
-    notes_at = range(4 + len(summary.rows) + 1, 4 + len(summary.rows) + 1 + len(summary.notes))
-    assert merged == [f"A1:{last}1", *(f"A{row}:{last}{row}" for row in notes_at)]  # banner, notes
-    a1 = sheet["A1"]
-    assert a1.font.b and a1.alignment.wrap_text and a1.fill.fgColor.rgb == "FF" + "FFEB9C"
-    assert [c.value for c in sheet[2]] == [c.zh for c in summary.columns]
-    lines = len(summary.rows)
-    assert [sheet.cell(3 + i, 2).value for i in range(lines)] == [r["district_code"] for r in summary.rows]
-    totals_row = 3 + lines
+    top = cover_rows(sheet)
+    banner_row, header_row = top + 1, top + 2
+    columns = sheet_columns(summary)
+    prints = len(printed(summary))
+    last, last_printed = get_column_letter(len(columns)), get_column_letter(prints)
+    cover = [report.title, *(f"{line.zh}：{line.value}" for line in report.cover), "金额单位：元"]
+    shown = [sheet.cell(row, 1).value for row in range(1, top + 1)]
+    assert [line for line in shown if not line.startswith("运行时间（北京时间）：")] == cover
+    assert len(shown) == len(cover) + 1  # and the time of the run
+    assert sheet.cell(banner_row, 1).value == banner and sheet.cell(banner_row, 1).data_type == "s"
+    cell = sheet.cell(banner_row, 1)
+    assert cell.font.b and cell.alignment.wrap_text and cell.fill.fgColor.rgb == "FF" + "FFEB9C"
+    assert [c.value for c in sheet[header_row]] == [c.zh for c in columns]
+    rows = entries(summary)
+    code_col = next(i for i, c in enumerate(columns, start=1) if c.key == "district_code")
+    for offset, entry in enumerate(rows, start=1):
+        if isinstance(entry, dict):
+            assert sheet.cell(header_row + offset, code_col).value == entry["district_code"]
+        else:  # a group's heading: its label in column A only
+            assert [c.value for c in sheet[header_row + offset]] == [entry] + [None] * (len(columns) - 1)
+    assert len(rows) > len(summary.rows)  # 汇总 is grouped (本市 / 市区 / 省级 / 外市)
+    totals_row = header_row + len(rows) + 1
     assert sheet.cell(totals_row, 1).value == "合计"
     # a blank row, then the notes naming the uncertain values the marked figures rest on
     assert summary.notes and sheet.cell(totals_row + 1, 1).value is None
     notes = [sheet.cell(totals_row + 2 + i, 1).value for i in range(len(summary.notes))]
-    assert notes == list(summary.notes) and sheet.max_row == totals_row + 1 + len(summary.notes)
+    assert notes == list(summary.notes)
+    notes_end = totals_row + 1 + len(summary.notes) + (1 if prints < len(columns) else 0)
+    if prints < len(columns):  # a note says which columns print
+        only = f"打印页只含左起 {prints} 列；其余 {len(columns) - prints} 列只在屏幕上，位于右侧。"
+        assert sheet.cell(notes_end, 1).value == only
+    # then a blank row and the contents (on screen only): 目录 and one line per sheet
+    sheets = openpyxl.load_workbook(workbook).sheetnames
+    assert sheet.cell(notes_end + 1, 1).value is None and sheet.cell(notes_end + 2, 1).value == "目录"
+    assert sheet.max_row == notes_end + 2 + len(sheets)
+    contents = [str(sheet.cell(notes_end + 3 + i, 1).value) for i in range(len(sheets))]
+    assert [line.startswith(name) for line, name in zip(contents, sheets, strict=True)] == [True] * len(
+        sheets
+    )
+    merged = sorted((r.min_row, str(r)) for r in sheet.merged_cells.ranges)
+    merged_rows = [*range(1, banner_row + 1), *range(totals_row + 2, notes_end + 1)]
+    merged_rows += range(notes_end + 2, notes_end + 3 + len(sheets))
+    assert merged == [(row, f"A{row}:{last_printed}{row}") for row in merged_rows]  # cover, banner, notes
     sums = 0
-    for col, column in enumerate(summary.columns, start=1):
+    for col, column in enumerate(columns, start=1):
         cell = sheet.cell(totals_row, col)
         if column.total:
             letter = cell.column_letter
-            assert cell.value == f"=SUM({letter}3:{letter}{totals_row - 1})", column.key
+            assert cell.value == f"=SUM({letter}{header_row + 1}:{letter}{totals_row - 1})", column.key
             sums += 1
     assert sums == sum(c.total for c in summary.columns) >= 8
-    assert sheet.freeze_panes == "A3"
-    assert sheet.auto_filter.ref == f"A2:{last}{totals_row - 1}"  # header and lines, not the totals
-    assert sheet.print_title_rows == "$1:$2"
+    assert sheet.freeze_panes == f"A{header_row + 1}"
+    assert (
+        sheet.auto_filter.ref == f"A{header_row}:{last}{totals_row - 1}"
+    )  # header and lines, not the totals
+    assert sheet.print_title_rows == f"${banner_row}:${header_row}"
 
 
 def test_summary_chart_title_says_it_includes_provisional_figures(workbook: Path, report: Report) -> None:
+    summary = report.tables[0]
     with zipfile.ZipFile(workbook) as archive:
         charts = [
-            archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("xl/charts/chart")
+            archive.read(n).decode("utf-8")
+            for n in sorted(archive.namelist())
+            if re.fullmatch(r"xl/charts/chart\d+\.xml", n)
         ]
-    assert len(charts) == 1
-    title = "".join(re.findall(r"<a:t>([^<]*)</a:t>", charts[0].split("</c:title>")[0]))
-    assert title.endswith("（含暂定数）"), title
-    last = 2 + len(report.tables[0].rows)
-    assert f"'汇总'!$A$3:$A${last}" in charts[0] or f"汇总!$A$3:$A${last}" in charts[0]
+    assert len(charts) == len(summary.charts) >= 3  # one per family, on the sheet 汇总图表
+    header_row = cover_rows(openpyxl.load_workbook(workbook)["汇总"]) + 2
+    lines = [row for row, e in enumerate(entries(summary), start=header_row + 1) if isinstance(e, dict)]
+    runs: list[list[int]] = []
+    for row in lines:
+        if runs and runs[-1][-1] == row - 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    cells = [f"汇总!$A${r[0]}:$A${r[-1]}" if len(r) > 1 else f"汇总!$A${r[0]}" for r in runs]
+    categories = "(" + ",".join(cells) + ")" if len(cells) > 1 else cells[0]
+    for chart, xml in zip(summary.charts, charts, strict=True):
+        title = "".join(re.findall(r"<a:t>([^<]*)</a:t>", xml.split("</c:title>")[0]))
+        note = f"（{summary.chart_note}）" if summary.chart_note else ""
+        assert title == chart.zh + note and title.endswith("（含暂定数）"), title
+        refs = [ref.replace("'", "") for ref in re.findall(r"<c:f>([^<]*)</c:f>", xml)]
+        assert refs[1] == categories  # the lines only: no group heading, no totals row
 
 
 def test_terminal_summary_starts_with_the_banner(settlement: Settlement, report: Report) -> None:
     with serving(settlement):
         result = CliRunner().invoke(app, ["settle", "--example", "suzhou-2018"], env=ENV)
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0] == report.tables[0].banner
+    banner = report.tables[0].banner
+    assert banner is not None
+    opening = ""  # the banner comes first, wrapped to the terminal's width, not a character lost
+    for line in result.stdout.splitlines():
+        opening += line
+        if len(opening) >= len(banner):
+            break
+    assert opening == banner
     assert "注意" not in result.stderr
 
 
@@ -135,9 +220,11 @@ def test_every_summary_figure_on_a_provisional_table_is_marked(
     a family are marked 暂定 exactly where the place has figures of that family; read back from
     the workbook, the marks are the Chinese labels."""
     sheet = openpyxl.load_workbook(workbook, data_only=True)["汇总"]
-    header = [c.value for c in sheet[2]]
-    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=3, values_only=True)]
+    top = cover_rows(sheet) + 2  # the header, under the cover and banner
+    header = [c.value for c in sheet[top]]
+    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=top + 1, values_only=True)]
     rows = rows[: next(i for i, r in enumerate(rows) if r["地区"] == "合计")]
+    rows = [r for r in rows if r["地区代码"] is not None]  # not the groups' heading rows
     groups = {
         "统筹资金依据等级": ("统筹资金(元)", "返还(元)", "奖励(元)", "净上缴(元)"),
         "水补偿依据等级": ("水补偿支付(元)", "水补偿收到(元)", "水补偿净额(元)"),
@@ -151,9 +238,9 @@ def test_every_summary_figure_on_a_provisional_table_is_marked(
             assert row[mark] == ("暂定" if has_figures else None), (row["地区"], mark)
             marked += has_figures
     assert marked >= 20
-    notes = [str(r[0]) for r in sheet.iter_rows(values_only=True) if r[0] and "：" in str(r[0])]
+    notes = [str(r[0]) for r in sheet.iter_rows(values_only=True) if r[0] and "（暂定）" in str(r[0])]
     for table in ("jiangsu-fund-2018", "jiangsu-water-2017", "suzhou-water-2017", "jiangsu-electricity-2016"):
-        assert any(n.startswith(f"{table}：") and "tariff.status（暂定）" in n for n in notes), table
+        assert any(n.startswith(f"{table}:") and f"{table}:tariff.status（暂定）" in n for n in notes), table
 
 
 @pytest.fixture
@@ -170,22 +257,38 @@ def test_a_settlement_on_settled_tables_shows_no_banner(flatfee: None, tmp_path:
     config.write_text(
         f'year = 2018\ntariffs = [{str(TARIFFS)!r}]\n[flatfee]\ndeliveries = "deliveries.csv"\n', "utf-8"
     )
-    summary = settlement_report(run_settlement(config)).tables[0]
+    settled = settlement_report(run_settlement(config))
+    summary = settled.tables[0]
     assert summary.banner is None and summary.chart_note is None
     out = tmp_path / "s.xlsx"
     code, output = settle(str(config), "-o", str(out))
     assert code == 0, output
     sheet = openpyxl.load_workbook(out)["汇总"]
-    assert [c.value for c in sheet[1]] == [c.zh for c in summary.columns]
-    assert not sheet.merged_cells.ranges and sheet.freeze_panes == "A2"
-    assert sheet.print_title_rows == "$1:$1"
-    total = 2 + len(summary.rows)
-    column = next(i for i, c in enumerate(summary.columns, start=1) if c.key == "flat_fee")
+    header_row = cover_rows(sheet) + 1  # right under the cover: no banner
+    columns = sheet_columns(summary)
+    assert [c.value for c in sheet[header_row]] == [c.zh for c in columns]
+    rows = entries(summary)
+    total = header_row + len(rows) + 1
+    # nothing merged but the cover and the contents (after a blank row under the totals)
+    assert [r.min_row for r in sheet.merged_cells.ranges if header_row - 1 <= r.min_row <= total + 1] == [
+        header_row - 1
+    ]
+    assert sheet.freeze_panes == f"A{header_row + 1}"
+    assert sheet.print_title_rows == f"${header_row}:${header_row}"
+    column = next(i for i, c in enumerate(columns, start=1) if c.key == "flat_fee")
     cell = sheet.cell(total, column)
-    assert cell.value == f"=SUM({cell.column_letter}2:{cell.column_letter}{total - 1})"
-    mark = [c.value for c in sheet[1]].index("定额费依据等级") + 1
-    assert {sheet.cell(row, mark).value for row in range(2, total)} == {"已核实"}
-    assert not summary.notes and sheet.max_row == total  # nothing uncertain: no note under 汇总
+    assert cell.value == f"=SUM({cell.column_letter}{header_row + 1}:{cell.column_letter}{total - 1})"
+    mark = [c.value for c in sheet[header_row]].index("定额费依据等级") + 1
+    lines = [row for row, e in enumerate(rows, start=header_row + 1) if isinstance(e, dict)]
+    assert {sheet.cell(row, mark).value for row in lines} == {"已核实"}
+    # nothing uncertain: no note names a provisional value; the notes, then the contents
+    assert not any("暂定" in note for note in summary.notes)
+    notes = [sheet.cell(total + 2 + i, 1).value for i in range(len(summary.notes) + 1)]
+    prints = len(printed(summary))
+    only = f"打印页只含左起 {prints} 列；其余 {len(columns) - prints} 列只在屏幕上，位于右侧。"
+    assert sheet.cell(total + 1, 1).value is None and notes == [*summary.notes, only]
+    after = total + 3 + len(summary.notes)
+    assert sheet.cell(after, 1).value is None and sheet.cell(after + 1, 1).value == "目录"
     with zipfile.ZipFile(out) as archive:
         chart = next(
             archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("xl/charts/")

@@ -6,21 +6,25 @@ from __future__ import annotations
 import functools
 import os
 import signal
-import sys
 import threading
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from decimal import Decimal
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Annotated, Any, Literal, NoReturn, ParamSpec, TypeVar
 
 import typer
 
-from ecocomp.errors import DataError, EcocompError, LedgerIssue, LedgerValidationError, UsageError
+from ecocomp import messages
+from ecocomp.cli import summary
+from ecocomp.cli.says import count_label, error_message, issue_message, warning_message
+from ecocomp.cli.summary import Section
+from ecocomp.errors import EcocompError, LedgerIssue, LedgerValidationError, UsageError
 from ecocomp.families.base import Result, Run
 from ecocomp.ledgers.issues import write_issues
-from ecocomp.reports.model import Report, column_totals
+from ecocomp.messages import say
+from ecocomp.reports.model import Report
 from ecocomp.reports.ranges import with_range
 from ecocomp.reports.staging import Staging, check_targets
 from ecocomp.reports.write import write_report
@@ -36,6 +40,9 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 128 + signal.SIGINT  # 130, as a shell reports Ctrl-C
 EXIT_TERMINATED = 128 + signal.SIGTERM  # 143
+SHOWN = 10  # rejected rows listed on stderr when no file holds them
+#: Every command: -h as well as --help.
+CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
 class Terminated(KeyboardInterrupt):
@@ -71,7 +78,7 @@ _SAID: list[int] = []  # the exit codes `interrupted` has said its line for, in 
 def interrupted(exc: KeyboardInterrupt) -> int:
     """Say in one line that the run was interrupted; its exit code: 130, or 143 for SIGTERM."""
     code = EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
-    err("ecocomp: terminated" if code == EXIT_TERMINATED else "ecocomp: interrupted")
+    err(say("terminated" if code == EXIT_TERMINATED else "interrupted"))
     _SAID.append(code)
     return code
 
@@ -85,6 +92,7 @@ TariffsOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--tariffs",
+        metavar="DIR",
         help=(
             "A folder of your own tariff tables (TOML), added to the shipped ones; a table for "
             "the same family, jurisdiction and period replaces the shipped one. Repeatable. "
@@ -104,34 +112,32 @@ def err(message: str) -> None:
 
 
 def exits_on_error(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn ecocomp's errors into a message on stderr and an exit code, never a traceback."""
+    """Turn ecocomp's errors into a message on stderr and an exit code, never a traceback. The
+    messages are in the command's message language: its `language` (--lang) if given, else
+    $ECOCOMP_LANG, else Chinese (a command may refine it, e.g. settle from its config)."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        given = kwargs.get("language")
+        messages.use(messages.message_language(given if isinstance(given, str) else None))
         try:
             return command(*args, **kwargs)
-        except UsageError as exc:
-            err(f"ecocomp: usage error: {exc}")
-            raise typer.Exit(EXIT_USAGE) from None
-        except DataError as exc:
-            err(f"ecocomp: {exc}")
-            raise typer.Exit(EXIT_DATA) from None
         except EcocompError as exc:
-            err(f"ecocomp: {exc}")
-            raise typer.Exit(EXIT_DATA) from None
+            err(error_message(exc))
+            raise typer.Exit(EXIT_USAGE if isinstance(exc, UsageError) else EXIT_DATA) from None
         except OSError as exc:
-            where = f"cannot read or write {exc.filename}" if exc.filename else "input/output error"
-            err(f"ecocomp: {where}: {exc.strerror or exc}")
+            reason = exc.strerror or str(exc)
+            if exc.filename:
+                err(say("error_io", path=exc.filename, reason=reason))
+            else:
+                err(say("error_io_unnamed", reason=reason))
             raise typer.Exit(EXIT_DATA) from None
         except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the staged outputs are gone by now
             raise typer.Exit(interrupted(exc)) from None
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:  # a bug: say so plainly, still without a traceback
-            err(
-                f"ecocomp: internal error ({type(exc).__name__}: {exc}). This is a bug in ecocomp; "
-                "please report it with the command you ran. Set ECOCOMP_DEBUG=1 for details."
-            )
+            err(say("error_internal", kind=type(exc).__name__, text=exc))
             if _debug():
                 raise
             raise typer.Exit(EXIT_INTERNAL) from None
@@ -143,84 +149,66 @@ def _debug() -> bool:
     return os.environ.get("ECOCOMP_DEBUG", "") not in ("", "0")
 
 
-def print_summary(report: Report) -> None:
-    """The report's first table on the terminal, with its totals (for runs without -o).
-
-    Shows the first column and the figures; the long texts are in the written reports. A money
-    column followed by its "<key>_low" and "<key>_high" columns (a settlement with the range)
-    shows in one cell of three lines: the central figure, the low and the high. A table with a
-    banner (e.g. figures on provisional rates) has it printed first, on one line of its own; its
-    notes (e.g. the provisional values its marked rows rest on) follow the table. A column of
-    codes (e.g. the evidence marks) shows its Chinese labels.
-    """
-    from rich.console import Console
-    from rich.table import Table as RichTable
-
-    table = report.tables[0]
-    keys = {c.key for c in table.columns}
-    ranged = {c.key for c in table.columns if {f"{c.key}_low", f"{c.key}_high"} <= keys}
-    bounds = {f"{key}_{end}" for key in ranged for end in ("low", "high")}
-    shown = [
-        c
-        for i, c in enumerate(table.columns)
-        if (i == 0 or c.kind in ("money", "ratio") or c.labels)
-        and c.key not in bounds
-        and any(r.get(c.key) is not None for r in table.rows)
-    ]
-    view = RichTable(title=report.title)
-    for column in shown:
-        header = f"{column.zh}\n中/低/高" if column.key in ranged else column.zh
-        view.add_column(header, justify="left" if column.kind == "text" else "right")
-
-    def cells(values: Callable[[str], object]) -> list[str]:
-        out = []
-        for c in shown:
-            text = _cell(c.shown(values(c.key), "zh"), c.kind)
-            if c.key in ranged and text:
-                low, high = (_cell(values(f"{c.key}_{end}"), c.kind) for end in ("low", "high"))
-                text += f"\n{low}\n{high}"
-            out.append(text)
-        return out
-
-    for row in table.rows:
-        view.add_row(*cells(row.get))
-    if table.totals:
-        sums = column_totals(table)
-        view.add_row("合计", *cells(sums.get)[1:])
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-    if table.banner:
-        console.print(table.banner, markup=False, soft_wrap=True)
-    console.print(view)
-    for note in table.notes:
-        console.print(note, markup=False, soft_wrap=True)
+def print_summary(report: Report, view: View, sections: Sequence[Section] = ()) -> None:
+    """The report's first table on the terminal, every amount in full (`ecocomp.cli.summary`)."""
+    summary.print_summary(
+        report, language=view.language, wan_yuan=view.wan_yuan, plain=view.plain, sections=sections
+    )
 
 
-def _cell(value: object, kind: str) -> str:
-    if value is None:
-        return ""
-    if kind == "money" and isinstance(value, Decimal):
-        return f"{value:,.2f}"
-    if kind == "ratio" and isinstance(value, Decimal):
-        return f"{(value * 100).normalize():f}%"
-    return str(value)
+@dataclass(frozen=True)
+class View:
+    """How a run without -o shows its summary: the output language, 万元, plain text."""
+
+    language: str = "zh"
+    wan_yuan: bool = False
+    plain: bool = False
 
 
-def finish_run(report: Report, output: Path | None, run: Run[Result]) -> None:
+def finish_run(
+    report: Report, output: Path | None, run: Run[Result], view: View, issues_out: Path | None
+) -> None:
     """Print the report's summary (when it was not written), then `end_run`."""
     if output is None:
-        print_summary(report)
-    end_run(run)
+        print_summary(report, view)
+    end_run(run, output, issues_out)
 
 
-def end_run(run: Run[Result]) -> None:
+def end_run(run: Run[Result], output: Path | None, issues_out: Path | None) -> None:
     """Say the warnings and the reconciliation of rows, and exit 1 when any row was rejected
-    (the report lists them)."""
-    for warning in run.warnings:
-        err(f"warning: {warning}")
-    err("rows: " + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in run.reconciliation.items()))
+    (`rejected_rows` says where they are)."""
+    say_warnings(run.warnings)
+    err(say("rows", counts=_counts(run.reconciliation)))
     if run.rejected:
-        err(f"{len(run.rejected)} row problem(s); see the rejected rows (剔除记录) in the report")
+        rejected_rows(run.rejected, output, issues_out)
         raise typer.Exit(EXIT_DATA)
+
+
+def say_warnings(warnings: Sequence[str]) -> None:
+    """Each warning on stderr, a provisional table's in the message language."""
+    for warning in warnings:
+        err(warning_message(warning))
+
+
+def rejected_rows(rejected: Sequence[LedgerIssue], output: Path | None, issues_out: Path | None) -> None:
+    """Say how many rows were rejected and where they are: the report written (-o), the
+    --issues-out file, or (neither written) the first of them here, with how to write them all."""
+    count = len(rejected)
+    if issues_out is not None:
+        err(say("row_problems_in_issues", count=count, path=issues_out))
+    elif output is not None:
+        err(say("row_problems_in_report", count=count, path=output))
+    else:
+        err(say("row_problems_unwritten", count=count, shown=min(count, SHOWN)))
+        for issue in rejected[:SHOWN]:
+            err(issue_message(issue))
+        err(say("row_problems_hint"))
+
+
+def _counts(counts: Mapping[str, int]) -> str:
+    """The reconciliation of rows, in the message language."""
+    separator = "，" if messages.current() == "zh" else ", "
+    return separator.join(f"{count_label(k)} {v:,}" for k, v in counts.items())
 
 
 OutputOption = Annotated[
@@ -233,12 +221,43 @@ OutputOption = Annotated[
     ),
 ]
 LanguageOption = Annotated[
-    Literal["zh", "en"],
+    Literal["zh", "en"] | None,
     typer.Option(
+        "--lang",
         "--language",
         envvar="ECOCOMP_LANGUAGE",
-        help="Headers of CSV files and of the workbook: zh (Chinese labels, the default) or en (the "
-        "English column names of the export contract); set it once with $ECOCOMP_LANGUAGE.",
+        show_default=False,
+        help="The language of everything this command writes and says: zh (Chinese, the default) or "
+        "en (English): the headers and sheet names of the report and of the terminal summary, and "
+        "the messages and errors. $ECOCOMP_LANGUAGE sets it once; $ECOCOMP_LANG sets the messages "
+        "only.",
+    ),
+]
+MessageLanguageOption = Annotated[
+    Literal["zh", "en"] | None,
+    typer.Option(
+        "--lang",
+        "--language",
+        show_default=False,
+        help="The language of the messages and errors: zh (Chinese, the default) or en (English); "
+        "also set by $ECOCOMP_LANG.",
+    ),
+]
+DetailsOption = Annotated[
+    bool,
+    typer.Option(
+        "--details",
+        help="Workbook: show the detail sheets (明细, every line) and print them too; by default they "
+        "are in the workbook but hidden (right-click a sheet tab → 取消隐藏), so the printed report is "
+        "the summaries and the reference sheets only.",
+    ),
+]
+PlainOption = Annotated[
+    bool,
+    typer.Option(
+        "--plain",
+        help="Without -o: the summary as plain text for pipes and spreadsheets (no lines, no colours; "
+        "one tab-separated line per row, amounts without thousands separators).",
     ),
 ]
 CsvEncodingOption = Annotated[
@@ -266,7 +285,10 @@ def ranged(report: Report, rerun: Callable[[TariffBook], Report], book: TariffBo
 
 SkipInvalidOption = Annotated[
     bool,
-    typer.Option(help="Compute the valid rows, list every rejected row in the report, and still exit 1."),
+    typer.Option(
+        help="Compute with the valid rows, list every rejected row (剔除记录: in the report with -o, "
+        "in the --issues-out file, else the first ones here), and still exit 1."
+    ),
 ]
 
 IssuesOutOption = Annotated[
@@ -294,7 +316,7 @@ class Outputs:
         """Stage the --issues-out file with `found`, when there are problems (or `always`)."""
         if self.issues_out is not None and (found or always):
             write_issues(found, self.issues_out, self.stage)
-            self._said[self.issues_out] = f"wrote {len(found)} problem(s) to {self.issues_out}"
+            self._said[self.issues_out] = say("wrote_problems", count=len(found), path=self.issues_out)
 
     def report(self, report: Report, path: Path, **options: Any) -> None:
         """Stage the report's files (`write_report` with these options)."""
@@ -303,7 +325,7 @@ class Outputs:
     def publish(self, only: Collection[Path] | None = None) -> None:
         """Publish every staged file (or `only` those) and say which were written."""
         for path in self.stage.commit(only):
-            err(self._said.get(path, f"wrote {path}"))
+            err(self._said.get(path) or say("wrote", path=path))
 
 
 @contextmanager
@@ -319,7 +341,7 @@ def run_outputs(
     (`LedgerValidationError`) still publishes the --issues-out file, alone: that is its purpose.
     SIGINT and SIGTERM raise while the block runs, so an interrupt removes the staged files too."""
     if issues_out is not None and issues_out.suffix.lower() not in (".csv", ".xlsx"):
-        raise UsageError(f"--issues-out {issues_out.name}: give a file ending in .csv or .xlsx")
+        raise UsageError(say("usage_issues_out", name=issues_out.name))
     check_targets([*outputs, ("--issues-out", issues_out)], inputs)
     out = Outputs(Staging(protected=[p for p in inputs if p is not None]), issues_out)
     with raising_signals():

@@ -7,10 +7,19 @@ from typing import Annotated
 
 import typer
 
-from ecocomp.cli.common import EXIT_DATA, TariffsOption, err, exits_on_error, run_outputs
+from ecocomp.cli.common import (
+    EXIT_DATA,
+    MessageLanguageOption,
+    TariffsOption,
+    err,
+    exits_on_error,
+    run_outputs,
+)
+from ecocomp.cli.says import issue_text, warning_message
 from ecocomp.errors import UsageError
 from ecocomp.ledgers.kinds import KINDS
 from ecocomp.ledgers.ledger import Ledger, read_ledger
+from ecocomp.messages import say
 from ecocomp.places import Places
 
 SHOWN = 10
@@ -25,13 +34,20 @@ def load_places(tariffs: list[Path]) -> Places:
 
 def ledger_app() -> typer.Typer:
     """`ecocomp ledger`, over the ledger kinds the registered families define."""
-    app = typer.Typer(help="Ledgers (台账) you give ecocomp: check one before a run.", no_args_is_help=True)
+    app = typer.Typer(
+        help="Ledgers (台账) you give ecocomp: check one before a run, and fix every row it names.",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+    )
     kinds = ", ".join(f"{name} ({kind.title})" for name, kind in KINDS.items())
     app.command("check", help=f"{CHECK_HELP}\n\nLedger kinds: {kinds}.")(check)
     return app
 
 
-CHECK_HELP = "Read one ledger, check every row, and report rows read, accepted and rejected."
+CHECK_HELP = (
+    "Read one ledger, check every row, and say the rows read, accepted and rejected, and what is "
+    "wrong in each rejected row (file, line as Excel shows it, column, value), so you can fix it."
+)
 
 
 @exits_on_error
@@ -48,10 +64,11 @@ def check(
         typer.Option("--issues-out", help="Write every problem to this .csv (UTF-8 with BOM) or .xlsx."),
     ] = None,
     tariffs: TariffsOption = None,
+    language: MessageLanguageOption = None,
 ) -> None:
     """Read one ledger, check every row, and report rows read, accepted and rejected."""
     if kind not in KINDS:
-        raise UsageError(f"unknown ledger kind {kind!r}; use one of: {', '.join(KINDS)}")
+        raise UsageError(say("usage_ledger_kind", kind=repr(kind), kinds=", ".join(KINDS)))
     with run_outputs([file], issues_out=issues_out) as out:
         ledger = read_ledger(kind, file, places=load_places(tariffs or []), sheet=sheet)
         out.issues(ledger.issues, always=True)
@@ -62,19 +79,36 @@ def check(
 
 def _summary(ledger: Ledger, issues_out: Path | None) -> None:
     typer.echo(
-        f"{ledger.source} ({ledger.kind}): {ledger.rows_read} rows read, "
-        f"{ledger.rows_accepted} accepted, {ledger.rows_rejected} rejected; sha256 {ledger.sha256[:12]}"
+        say(
+            "ledger_summary",
+            source=ledger.source,
+            kind=ledger.kind,
+            read=ledger.rows_read,
+            accepted=ledger.rows_accepted,
+            rejected=ledger.rows_rejected,
+            sha=ledger.sha256[:12],
+        )
     )
     for warning in ledger.warnings:  # e.g. columns not used, units converted
-        err(f"warning: {warning}")
+        err(warning_message(warning))
     if not ledger.issues:
-        typer.echo("no problems found")
+        typer.echo(say("ledger_clean"))
         return
-    typer.echo(f"{len(ledger.issues)} problem(s); the first {min(SHOWN, len(ledger.issues))}:")
+    typer.echo(say("ledger_first", count=len(ledger.issues), shown=min(SHOWN, len(ledger.issues))))
     for issue in ledger.issues[:SHOWN]:
         column = f" {issue.column}" if issue.column else ""
-        typer.echo(f"  line {issue.line}{column} {issue.value!r}: {issue.message} [{issue.code}]")
+        text = issue_text(issue)
+        typer.echo(
+            say(
+                "ledger_issue",
+                line=issue.line,
+                column=column,
+                value=repr(issue.value),
+                text=text,
+                code=issue.code,
+            )
+        )
     if issues_out is not None:
-        typer.echo(f"every problem is in {issues_out}")
+        typer.echo(say("ledger_all_in", path=issues_out))
     elif len(ledger.issues) > SHOWN:
-        typer.echo("write them all with --issues-out FILE.csv")
+        typer.echo(say("ledger_write_all"))

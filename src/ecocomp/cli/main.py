@@ -3,13 +3,15 @@ registered policy family, each from the family's own `command` (imported only he
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
 from typing import Annotated, Any
 
 import typer
 
+from ecocomp import messages
 from ecocomp._version import __version__
-from ecocomp.cli.common import EXIT_INTERRUPTED, err, interrupt_said, interrupted, raising_signals
+from ecocomp.cli.common import CONTEXT, EXIT_INTERRUPTED, err, interrupt_said, interrupted, raising_signals
 from ecocomp.cli.ledger import ledger_app
 from ecocomp.cli.settle import settle
 from ecocomp.cli.tariffs import tariffs_app
@@ -18,7 +20,10 @@ from ecocomp.families.registry import FAMILIES
 
 HELP = (
     "ecocomp computes the money flows of Jiangsu and Suzhou environmental-fiscal policies "
-    "({families}) from your ledgers, with every rate traced to the document that set it."
+    "({families}) from your ledgers, with every rate traced to the document that set it.\n\n"
+    "Start with `ecocomp settle --example suzhou-2018` (no files needed), then "
+    "`ecocomp settle settle.toml -o settlement.xlsx` on your own ledgers. Every command takes "
+    "--lang zh|en and -h."
 )
 
 
@@ -51,15 +56,25 @@ def build_app() -> typer.Typer:
         help=HELP.format(families=families),
         no_args_is_help=True,
         pretty_exceptions_enable=False,
-        add_completion=False,
+        add_completion=True,
+        context_settings=CONTEXT,
+        rich_markup_mode=None,  # plain help: wrapped, never cut (rich cuts lines with Chinese)
     )
     app.callback()(_main)
-    app.command("settle")(settle)
-    app.add_typer(tariffs_app, name="tariffs")
-    app.add_typer(ledger_app(), name="ledger")
+    app.command("settle", short_help=short_help(settle.__doc__))(settle)
+    app.add_typer(tariffs_app, name="tariffs", short_help=short_help(tariffs_app.info.help))
+    ledgers = ledger_app()
+    app.add_typer(ledgers, name="ledger", short_help=short_help(ledgers.info.help))
     for family in FAMILIES.values():
-        app.command(family.key)(family_command(family))
+        command = family_command(family)
+        app.command(family.key, short_help=short_help(command.__doc__))(command)
     return app
+
+
+def short_help(text: object) -> str | None:
+    """A command's line in the list of commands: the first line of its help, whole (the list
+    would cut a longer default)."""
+    return text.strip().splitlines()[0] if isinstance(text, str) and text.strip() else None
 
 
 app = build_app()
@@ -69,6 +84,7 @@ def run() -> None:
     """Run the command line (`ecocomp_entry.main` calls it). Ctrl-C or SIGTERM at any moment ends
     with one line and exit 130 (143), never a traceback; during a command, its staged outputs
     are removed first (`common.run_outputs`)."""
+    messages.use(messages.message_language(argv_language(sys.argv[1:])))
     with raising_signals():
         try:
             build_app()()
@@ -76,5 +92,14 @@ def run() -> None:
             raise SystemExit(interrupted(exc)) from None
         except SystemExit as exc:  # typer ends an interrupt outside a command with 130, silently
             if exc.code == EXIT_INTERRUPTED and not interrupt_said():
-                err("ecocomp: interrupted")
+                err(messages.say("interrupted"))
             raise
+
+
+def argv_language(argv: list[str]) -> str | None:
+    """The --lang (--language) given on the command line, for what is said before a command runs."""
+    for i, arg in enumerate(argv):
+        name, _, value = arg.partition("=")
+        if name in ("--lang", "--language"):
+            return value or (argv[i + 1] if i + 1 < len(argv) else None)
+    return None

@@ -8,19 +8,28 @@ from typing import Annotated, Literal
 
 import typer
 
+from ecocomp import messages
 from ecocomp.cli.common import (
     EXIT_DATA,
+    DetailsOption,
     IssuesOutOption,
+    LanguageOption,
+    PlainOption,
     TariffsOption,
-    err,
+    View,
     exits_on_error,
     print_summary,
+    rejected_rows,
     run_outputs,
+    say_warnings,
 )
+from ecocomp.cli.summary import Section
 from ecocomp.errors import UsageError
 from ecocomp.examples import example_config
 from ecocomp.families.base import ledger_paths
 from ecocomp.families.registry import FAMILIES
+from ecocomp.messages import say
+from ecocomp.reports.model import Report
 from ecocomp.settlement.config import load_config
 from ecocomp.settlement.report import settlement_report
 from ecocomp.settlement.run import run_settlement
@@ -30,25 +39,40 @@ from ecocomp.settlement.run import run_settlement
 def settle(
     config: Annotated[
         Path | None,
-        typer.Argument(exists=True, dir_okay=False, help="Settlement config (TOML): year, ledgers, options."),
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="The settlement config (settle.toml): the assessment year, your ledgers, the options.",
+        ),
     ] = None,
     example: Annotated[
         str | None,
-        typer.Option(help="Run a shipped example instead of a config, e.g. suzhou-2018 (no files needed)."),
+        typer.Option(
+            help="Run a shipped example instead of a config: suzhou-2018 or suzhou-2021 (no files needed)."
+        ),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", dir_okay=False, help="The report: .xlsx, .csv, .json or .parquet."),
+        typer.Option(
+            "--output",
+            "-o",
+            dir_okay=False,
+            help="Write the report: .xlsx (the workbook to hand on), .csv (one file per table), .json "
+            "or .parquet. Without it: the summary (汇总) here.",
+        ),
     ] = None,
     fmt: Annotated[
         Literal["xlsx", "csv", "json", "parquet"] | None,
         typer.Option("--format", help="Output format when OUT's extension does not say it."),
     ] = None,
-    language: Annotated[
-        Literal["zh", "en"] | None, typer.Option(help="Headers and sheet names (default: the config's).")
-    ] = None,
+    language: LanguageOption = None,
     wan_yuan: Annotated[
-        bool | None, typer.Option("--wan-yuan/--yuan", help="Show amounts in 万元 in the workbook.")
+        bool | None,
+        typer.Option(
+            "--wan-yuan/--yuan",
+            help="Amounts in 万元 (to 0.01 万元) in the workbook and in the summary here; --yuan: "
+            "in yuan (default: the config's `wan_yuan`). CSV, JSON and Parquet always keep yuan.",
+        ),
     ] = None,
     require: Annotated[
         Literal["settled"] | None,
@@ -68,35 +92,62 @@ def settle(
     ] = False,
     issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
+    plain: PlainOption = False,
+    details: DetailsOption = False,
 ) -> None:
-    """Settle a year: every policy family the config names, in one report."""
+    """Settle an assessment year: 统筹资金, 水环境区域补偿 and 差别电价/差别化污水处理费 in one report.
+
+    One run over every instrument the config names: the pollutant-linked fund each payer hands
+    the province (污染物排放统筹资金, with its return and reward), the water-environment
+    compensation between districts (水环境区域补偿), and the surcharges on enterprises' electricity
+    and water bills by environmental-credit rating (差别电价, 差别化污水处理费).
+
+    Give the settlement config (settle.toml: the year, your ledgers, the output options; the
+    examples show one), or --example NAME to see it on shipped data. Without -o: the summary per
+    district (汇总) here; with -o: the workbook with 汇总, each instrument's tables, the rejected
+    rows (剔除记录), the tariff tables used (费率表) and the run info (运行信息).
+    """
     path = _config_path(config, example)
     with run_outputs(_inputs(path), [("--output", output)], issues_out) as out:
         settlement = run_settlement(
             path, tariff_dirs=tuple(tariffs or ()), require=require, with_range=with_range
         )
-        out.issues(settlement.rejected)
         options = settlement.config.output
+        shown = language or options.language
+        messages.use(messages.message_language(language, shown))
+        out.issues(settlement.rejected)
         writes_xlsx = output is not None and (fmt or output.suffix.lstrip(".").lower()) == "xlsx"
         report = settlement_report(settlement, datetime.now().astimezone() if writes_xlsx else None)
+        wan = options.wan_yuan if wan_yuan is None else wan_yuan
         if output is not None:
             out.report(
                 report,
                 output,
                 fmt=fmt,
-                language=language or options.language,
-                wan_yuan=options.wan_yuan if wan_yuan is None else wan_yuan,
+                language=shown,
+                wan_yuan=wan,
                 csv_encoding=options.csv_encoding,
+                show_details=details,
             )
     if output is None:
-        print_summary(report)
+        print_summary(report, View(shown, wan, plain), family_sections(report, shown))
     warnings = report.manifest.get("warnings")
-    for warning in warnings if isinstance(warnings, list) else []:
-        err(f"warning: {warning}")
-    rejected = next(t for t in report.tables if t.key == "rejected").rows
-    if rejected:
-        err(f"{len(rejected)} row problem(s); see the rejected rows (剔除记录) in the report")
+    say_warnings(warnings if isinstance(warnings, list) else [])
+    if settlement.rejected:
+        rejected_rows(settlement.rejected, output, issues_out)
         raise typer.Exit(EXIT_DATA)
+
+
+def family_sections(report: Report, language: str) -> list[Section]:
+    """汇总's figures per family (its summary columns and its evidence mark), under its title."""
+    keys = {c.key for c in report.tables[0].columns}
+    sections = []
+    for family in FAMILIES.values():
+        own = [c.key for c in family.summary_columns]
+        own += [f"{c}_{end}" for c in own for end in ("low", "high")] + [f"{family.key}_evidence"]
+        title = family.title_zh if language == "zh" else getattr(family, "title_en", family.key)
+        sections.append(Section(str(title), tuple(k for k in own if k in keys)))
+    return sections
 
 
 def _inputs(config: Path) -> list[Path]:
@@ -111,5 +162,5 @@ def _inputs(config: Path) -> list[Path]:
 
 def _config_path(config: Path | None, example: str | None) -> Path:
     if (config is None) == (example is None):
-        raise UsageError("give either a CONFIG file or --example NAME")
+        raise UsageError(say("usage_config_or_example"))
     return config if config is not None else example_config(example or "")

@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 
-from ecocomp.cli.common import EXIT_DATA, TariffsOption, err, exits_on_error
+from ecocomp.cli.common import EXIT_DATA, MessageLanguageOption, TariffsOption, err, exits_on_error
+from ecocomp.messages import say
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.diff import describe, diff_tariffs
 from ecocomp.tariffs.files import Tariff
@@ -19,6 +21,7 @@ from ecocomp.tariffs.models import Rule, Value
 tariffs_app = typer.Typer(
     help="The tariff tables (rates, dates, thresholds) ecocomp computes with: list, show, check, diff.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
@@ -35,11 +38,11 @@ def _origin(tariff: Tariff) -> str:
 
 @tariffs_app.command("list")
 @exits_on_error
-def list_tables(tariffs: TariffsOption = None) -> None:
+def list_tables(tariffs: TariffsOption = None, language: MessageLanguageOption = None) -> None:
     """List every table: family, jurisdiction, version, validity, document, status, how many of
     its values and rules are provisional or inferred ("uncertain"), hash."""
     book = TariffBook.load(tariffs or [])
-    table = Table(
+    table = _table(
         "id",
         "family",
         "jurisdiction",
@@ -67,7 +70,7 @@ def list_tables(tariffs: TariffsOption = None) -> None:
         )
     _console().print(table)
     for t in book.replacements:
-        err(f"note: {t.display} replaces the shipped table {t.replaces.display if t.replaces else ''}")
+        err(say("note_replaces", table=t.display, shipped=t.replaces.display if t.replaces else ""))
 
 
 @tariffs_app.command("show")
@@ -78,6 +81,7 @@ def show_table(
         typer.Argument(metavar="ID", help="The table's id, as `ecocomp tariffs list` shows it."),
     ],
     tariffs: TariffsOption = None,
+    language: MessageLanguageOption = None,
 ) -> None:
     """Show one table: its document, validity, source, hash, and every value with unit and evidence."""
     t = TariffBook.load(tariffs or []).get(tariff_id)
@@ -101,8 +105,8 @@ def show_table(
         ("origin", _origin(t)),
     ]:
         if text:
-            console.print(f"{label:13} {text}")
-    table = Table("key", "value", "unit", "evidence", "note")
+            console.print(f"{_label(label)} {text}", markup=False)
+    table = _table("key", "value", "unit", "evidence", "note")
     for key, leaf in t.values().items():
         if isinstance(leaf, Value):
             table.add_row(key, _with_range(leaf), leaf.unit, leaf.evidence, leaf.note)
@@ -126,6 +130,7 @@ def check_tables(
         ),
     ] = None,
     tariffs: TariffsOption = None,
+    language: MessageLanguageOption = None,
 ) -> None:
     """Check the tables (the shipped ones, plus FOLDER and --tariffs); exit 1 on any finding."""
     dirs = [*(tariffs or []), *([folder] if folder else [])]
@@ -133,10 +138,7 @@ def check_tables(
     for finding in findings:
         typer.echo(str(finding))
     provisional = [t for t in found if t.header.status == "provisional"]
-    typer.echo(
-        f"{len(found)} table(s) read, {len(findings)} problem(s); "
-        f"{len(provisional)} table(s) are provisional (their outputs carry a warning)."
-    )
+    typer.echo(say("tariffs_checked", count=len(found), problems=len(findings), provisional=len(provisional)))
     if findings:
         raise typer.Exit(EXIT_DATA)
 
@@ -147,20 +149,40 @@ def diff_tables(
     old_id: Annotated[str, typer.Argument(metavar="A", help="The id of the older table.")],
     new_id: Annotated[str, typer.Argument(metavar="B", help="The id of the newer table.")],
     tariffs: TariffsOption = None,
+    language: MessageLanguageOption = None,
 ) -> None:
     """Show what changed from table A to table B, value by value."""
     book = TariffBook.load(tariffs or [])
     old, new = book.get(old_id), book.get(new_id)
     changes = diff_tariffs(old, new)
-    table = Table("key", "change", old.id, new.id)
+    table = _table("key", "change")
+    table.add_column(old.id)
+    table.add_column(new.id)
     for change in changes:
         table.add_row(change.key, change.kind, describe(change.before), describe(change.after))
     console = _console()
-    console.print(
-        f"{old.id} ({old.header.document}) -> {new.id} ({new.header.document}): {len(changes)} difference(s)"
+    heading = say(
+        "tariffs_diff",
+        old=old.id,
+        old_document=old.header.document,
+        new=new.id,
+        new_document=new.header.document,
+        count=len(changes),
     )
+    console.print(heading, markup=False)
     if changes:
         console.print(table)
+
+
+def _table(*columns: str) -> Table:
+    """A table with these columns, headed in the message language."""
+    return Table(*(say(f"col_{c}") for c in columns))
+
+
+def _label(name: str) -> str:
+    """A `tariffs show` label in the message language, padded to one column width."""
+    text = say(f"col_{name}")
+    return text + " " * max(13 - cell_len(text), 0)
 
 
 def _with_range(value: Value) -> str:

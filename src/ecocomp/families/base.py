@@ -8,8 +8,9 @@ A family is one folder under `ecocomp/families/`: its tariff tables (`tables`), 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
@@ -20,7 +21,7 @@ from ecocomp.errors import LedgerIssue, UsageError
 from ecocomp.ledgers.kinds import Kind
 from ecocomp.ledgers.ledger import Ledger
 from ecocomp.reports.manifest import InputFile
-from ecocomp.reports.model import Column, Report
+from ecocomp.reports.model import Chart, Column, Report, Table
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.catalogue import TableCheck, TariffFamily
 from ecocomp.tariffs.evidence import Basis
@@ -36,8 +37,13 @@ __all__ = [
     "Reconciliation",
     "Result",
     "Run",
+    "Template",
+    "in_languages",
     "ledger_paths",
     "params_of",
+    "patterns",
+    "phrases",
+    "rendered",
 ]
 
 #: A progress callback: phase ("compute", "write"), units done, units in all.
@@ -125,6 +131,7 @@ class Family(Protocol):
 
     key: str  # "fund": folder, CLI command, settle.toml section, manifest command
     title_zh: str  # "污染物排放统筹资金"
+    title_en: str  # "Pollutant-linked fund": its name in English outputs
     prefix_zh: str  # "统筹资金": the prefix of its sheets in the settlement workbook
     tariff_families: tuple[TariffFamily, ...]  # its tariff families: model, units, validity kind
     table_checks: tuple[TableCheck, ...]  # its checks over the loaded tables (default: none)
@@ -133,7 +140,15 @@ class Family(Protocol):
     params: type[BaseModel]  # its parameters, validated alike from CLI options and settle.toml
     settings: type[BaseModel]  # its settle.toml section: ledger paths (by role key) and options
     summary_columns: tuple[Column, ...]  # its columns in the settlement's 汇总
-    chart_columns: tuple[str, ...]  # which of those the settlement's chart shows
+    #: those of its summary columns 汇总's printed page shows (the page a leader reads first;
+    #: every one is on screen, and its own summary page prints them all)
+    headline_columns: tuple[str, ...]
+    #: its charts of 汇总: bar charts of some of its summary columns, each titled in the sign
+    #: convention of its columns (e.g. 净上缴（正数＝向省上缴）)
+    charts: tuple[Chart, ...]
+    #: True: a city among its places is the city's urban area (市区) paying for the urban
+    #: districts (the fund), not the city's total
+    city_payer: bool
     command: str  # "module:function" of its typer command (imported by the CLI only)
     json_schema: bool  # its JSON report is a plain report with a shipped schema
     own_json_schema: str  # else "module:function" making the schema of its own JSON ("" if none)
@@ -188,6 +203,64 @@ class Periodic(Protocol):
     def period(self, params: Any) -> Period | None:
         """The period `params` ask for; None: every row."""
         ...
+
+
+def in_languages(table: Table, *, banner_en: str | None = None, notes_en: tuple[str, ...] = ()) -> Table:
+    """`table` with its banner and notes in English too (`Table.banner_en`, `Table.notes_en`)."""
+    return replace(table, banner_en=banner_en, notes_en=notes_en)
+
+
+Words = Callable[[str], str] | Mapping[str, str]
+
+
+def rendered(*, zh: Words | None = None, en: Words | None = None) -> Callable[[object, str], object]:
+    """A `Column.render` showing a text value through `zh` in Chinese outputs and `en` in English
+    ones (a mapping: its entry, else the value; a function: its result)."""
+
+    def shown(value: object, language: str) -> object:
+        words = zh if language == "zh" else en
+        if words is None or not isinstance(value, str):
+            return value
+        return words.get(value, value) if isinstance(words, Mapping) else words(value)
+
+    return shown
+
+
+def patterns(rules: Sequence[tuple[str, str]]) -> Callable[[str], str]:
+    """A text through the first of `rules` (regex, template as `re.sub` writes it) that matches
+    it whole; the text itself when none does."""
+    compiled = [(re.compile(rf"^(?:{pattern})$"), template) for pattern, template in rules]
+
+    def shown(text: str) -> str:
+        for pattern, template in compiled:
+            if pattern.match(text):
+                return pattern.sub(template, text)
+        return text
+
+    return shown
+
+
+#: Chinese punctuation in English: what is left after a family's phrases are translated.
+PUNCTUATION_EN = (("（", " ("), ("）", ")"), ("；", "; "), ("：", ": "), ("，", ", "), ("、", ", "))
+
+
+Template = str | Callable[[re.Match[str]], str]
+
+
+def phrases(rules: Sequence[tuple[str, Template]]) -> Callable[[str], str]:
+    """A text through every one of `rules` in order (regex, template, as `re.sub` writes them;
+    every match replaced), then its Chinese punctuation in English: for composed texts whose
+    words are ours and whose names (places, sections, documents) stay as they are."""
+    compiled = [(re.compile(pattern), template) for pattern, template in rules]
+
+    def shown(text: str) -> str:
+        for pattern, template in compiled:
+            text = pattern.sub(template, text)
+        for zh, en in PUNCTUATION_EN:
+            text = text.replace(zh, en)
+        return re.sub(r" {2,}", " ", text).replace("( ", "(")
+
+    return shown
 
 
 def ledger_paths(family: Family, settings: BaseModel, resolve: Callable[[str, str], Any]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from datetime import date
 
 __all__ = ["BOOL_TEXT", "CONTRACT_VERSION", "DECIMAL_KINDS", "month_text"]
 
-CONTRACT_VERSION = "2.1"
+CONTRACT_VERSION = "2.2"
 #: How a bool is written in CSV (and the workbook): 是/否 in Chinese, yes/no in English.
 BOOL_TEXT = {"zh": ("是", "否"), "en": ("yes", "no")}
 #: The kinds written as exact decimals: strings in JSON, decimal128 in Parquet, numbers in a package.

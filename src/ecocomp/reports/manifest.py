@@ -13,12 +13,14 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from ecocomp._version import __version__
+from ecocomp.codes import ORIGIN_ZH, STATUS_ZH, TARIFF_FAMILY_ZH
 from ecocomp.errors import LedgerIssue, LedgerValidationError
 from ecocomp.ledgers.ledger import Ledger
 from ecocomp.reports.model import Column, Table
 from ecocomp.tariffs.files import Tariff
 
 __all__ = [
+    "REJECTED_ZH",
     "InputFile",
     "frame_of",
     "input_file",
@@ -97,33 +99,90 @@ def _tariff_info(t: Tariff) -> dict[str, object]:
     }
 
 
+def _validity_shown(value: object, language: str) -> object:
+    """A validity in Chinese: "2016-01-01 to open" -> "2016-01-01 起", "… to …" -> "… 至 …"."""
+    if language != "zh" or not isinstance(value, str):
+        return value
+    return value.replace(" to open", " 起").replace(" to ", " 至 ")
+
+
+def _family_shown(value: object, language: str) -> object:
+    """A tariff family's Chinese name (a family this table does not know: its key)."""
+    return TARIFF_FAMILY_ZH.get(value, value) if language == "zh" and isinstance(value, str) else value
+
+
+def _version_shown(value: object, language: str) -> object:
+    """A version in Chinese: "2016 trial" -> "2016 试行"."""
+    return value.replace("trial", "试行") if language == "zh" and isinstance(value, str) else value
+
+
 def tariffs_table(tariffs: Sequence[Tariff]) -> Table:
     """费率表: every table used, with its document, status and content hash."""
     columns = (
         Column("id", "费率表编号", "text"),
-        Column("family", "类别", "text"),
+        Column("family", "类别", "text", render=_family_shown),  # an open set: no enum of labels
         Column("jurisdiction", "适用地区", "text"),
-        Column("version", "版本", "text"),
-        Column("valid", "有效期", "text"),
+        Column("version", "版本", "text", render=_version_shown),
+        Column("valid", "有效期", "text", render=_validity_shown),
         Column("document", "文号", "text"),
         Column("title", "文件名称", "text"),
-        Column("status", "状态", "text"),
+        Column("status", "状态", "text", labels=tuple(STATUS_ZH.items())),
         Column("sha256", "内容哈希(SHA-256)", "text"),
-        Column("origin", "来源", "text"),
+        Column("origin", "来源", "text", labels=tuple(ORIGIN_ZH.items())),
         Column("replaces", "替换的内置表", "text"),
     )
-    return Table("tables_used", "费率表", columns, [_tariff_info(t) for t in tariffs])
+    printed = tuple(c.key for c in columns if c.key != "sha256")  # the hashes: on screen and in run info
+    rows = [_tariff_info(t) for t in tariffs]
+    return Table("tables_used", "费率表", columns, rows, layout="reference", print_columns=printed)
+
+
+#: The Chinese reason of each rejection code (the message itself is the checks' English text).
+REJECTED_ZH = {
+    "bad_boolean": "不是“是/否”",
+    "bad_date": "不是日期",
+    "bad_month": "不是月份（应为 YYYY-MM）",
+    "out_of_range": "超出允许范围",
+    "too_large": "数值过大",
+    "too_many_decimals": "小数位数过多",
+    "no_tariff": "没有适用的费率表",
+    "no_rate": "费率表中没有该地区的费率",
+    "no_factors": "费率表未规定考核因子",
+    "no_city_table": "没有该市的市级补偿费率表",
+    "not_one_city": "市级断面的上下游不属同一市",
+    "unknown_section": "断面台账中没有该断面",
+    "no_score_bands": "没有适用的信用评分分档表",
+    "score_out_of_bands": "信用评分不在任何分档内",
+    "truncated": "剔除行过多，其余见 JSON 输出",
+}
 
 
 def rejected_table(issues: Sequence[LedgerIssue]) -> Table:
-    """剔除记录: every rejected row with file, line, column, raw value and reason."""
+    """剔除记录: every rejected row with file, line, column, raw value and reason (in Chinese
+    outputs the reason of its code: the message is the checks' English text)."""
+    codes = {i.message: i.code for i in issues}
+
+    def reason(value: object, language: str) -> object:
+        if language != "zh":
+            return value
+        return REJECTED_ZH.get(codes.get(str(value), ""), "不合格（原因见“原因代码”列）")
+
     columns = (
         Column("source", "文件", "text"),
         Column("line", "行号", "int"),
         Column("column", "列", "text"),
         Column("value", "原始值", "text"),
         Column("code", "原因代码", "text"),
-        Column("message", "原因", "text"),
+        Column("message", "原因", "text", render=reason),
     )
     rows = [asdict(i) for i in issues]
-    return Table("rejected", "剔除记录", columns, rows)
+    if rows:
+        return Table("rejected", "剔除记录", columns, rows, layout="reference")
+    return Table(
+        "rejected",
+        "剔除记录",
+        columns,
+        rows,
+        layout="reference",
+        notes=("无剔除记录：每个台账行都已接受。",),
+        notes_en=("No rejected rows: every ledger row was accepted.",),
+    )

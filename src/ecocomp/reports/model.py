@@ -169,10 +169,20 @@ class Table:
     #: page); the workbook puts them first and prints only them, the others follow on screen.
     #: Empty: every column prints.
     print_columns: tuple[str, ...] = ()
+    banner_en: str | None = None  # the banner in English (an English workbook and terminal)
+    notes_en: tuple[str, ...] = ()  # the notes in English, line for line with `notes`
 
     def name(self, language: str) -> str:
         """The sheet name in `language`."""
         return self.zh if language == "zh" else (self.en or self.key)
+
+    def banner_in(self, language: str) -> str | None:
+        """The banner in `language` (English: banner_en, else the banner)."""
+        return self.banner_en if language == "en" and self.banner_en is not None else self.banner
+
+    def notes_in(self, language: str) -> tuple[str, ...]:
+        """The notes in `language` (English: notes_en when given, else the notes)."""
+        return self.notes_en if language == "en" and self.notes_en else self.notes
 
 
 @dataclass(frozen=True)

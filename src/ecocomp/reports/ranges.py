@@ -18,7 +18,14 @@ from decimal import Decimal
 from ecocomp.reports.model import Column, Report, Table, column_totals
 from ecocomp.reports.text import plain
 
-__all__ = ["RANGE_SUFFIXES", "range_columns", "reading_totals", "with_range"]
+__all__ = [
+    "RANGE_SUFFIXES",
+    "range_columns",
+    "reading_totals",
+    "totals_notes",
+    "totals_notes_en",
+    "with_range",
+]
 
 #: With the range computed, each money column is followed by its low and high column.
 RANGE_SUFFIXES = (("low", "低"), ("high", "高"))
@@ -58,6 +65,8 @@ def with_range(central: Report, readings: Mapping[str, Report]) -> Report:
         columns=range_columns(first.columns),
         rows=ranged_rows(first.rows, [t.rows for t in tables.values()], first.columns, first.row_key),
         notes=(*first.notes, *totals_notes(tables)),
+        # English notes where the table has them or has none (else English shows the Chinese ones)
+        notes_en=(*first.notes_en, *totals_notes_en(tables)) if first.notes_en or not first.notes else (),
     )
     info = dict(central.manifest) | {"range": {"readings": list(tables), "totals": reading_totals(tables)}}
     return replace(central, tables=(ranged, *central.tables[1:]), manifest=info)
@@ -96,10 +105,11 @@ def reading_totals(tables: Mapping[str, Table]) -> dict[str, dict[str, str]]:
     }
 
 
-def totals_notes(tables: Mapping[str, Table]) -> tuple[str, ...]:
-    """One note per reading: its totals, e.g. "合计（低值）：统筹资金(元) 1,000.00；…"."""
+def totals_notes(tables: Mapping[str, Table], language: str = "zh") -> tuple[str, ...]:
+    """One note per reading: its totals, e.g. "合计（低值）：统筹资金(元) 1,000.00；…" (English:
+    "Totals (low): fund 1,000.00; …")."""
     first = next(iter(tables.values()))
-    names = {c.key: c.zh for c in first.columns}
+    names = {c.key: c.header(language) for c in first.columns}
     notes = []
     for name, table in tables.items():
         totals = column_totals(table)
@@ -108,6 +118,13 @@ def totals_notes(tables: Mapping[str, Table]) -> tuple[str, ...]:
             for c in table.columns
             if c.kind == "money" and c.key in totals and any(r[c.key] is not None for r in table.rows)
         ]
-        if parts:
+        if parts and language == "zh":
             notes.append(f"合计（{READING_ZH.get(name, name)}）：" + "；".join(parts))
+        elif parts:
+            notes.append(f"Totals ({name}): " + "; ".join(parts))
     return tuple(notes)
+
+
+def totals_notes_en(tables: Mapping[str, Table]) -> tuple[str, ...]:
+    """`totals_notes` in English."""
+    return totals_notes(tables, "en")

@@ -4,7 +4,9 @@ Formats (`FORMATS`): JSON and Parquet are the lossless machine formats (decimals
 / decimal128); CSV serves people and imports: exact decimal text, with text that Excel would run
 as a formula guarded (`ecocomp.reports.text`, rule in `ecocomp.reports.guard`); XLSX is for
 people (`ecocomp.reports.xlsx`). 万元 (`wan_yuan=True`) is a display unit of the XLSX only
-(POLICY.md: "display unit only"); every file keeps amounts in yuan.
+(POLICY.md: "display unit only"): its money columns show 万元, each beside a hidden column with
+the exact yuan; every other file keeps amounts in yuan. `show_details=True` (XLSX only): the
+detail sheets are visible and print, instead of hidden.
 
 Files are written to temporary names in the target folder and moved into place only when every
 file of the report is complete (`ecocomp.reports.staging`); on any error they are removed and an
@@ -37,12 +39,14 @@ def write_report(
     wan_yuan: bool = False,
     csv_encoding: str = "utf-8-sig",
     stage: Staging | None = None,
+    show_details: bool = False,
 ) -> list[Path]:
     """Write `report` to `path` in `fmt` (or the format its suffix names); return the files written.
 
     Nothing is left behind if writing fails: every file goes to a temporary name in the same
     folder first and is moved into place only when all of them are complete. With `stage`, the
     files are only staged in it (its `commit` publishes them); the files it will write are returned.
+    `show_details` (XLSX only): the detail sheets are visible and print, instead of hidden.
     """
     kind = _format_of(path, fmt)
     _check_options(language, csv_encoding)
@@ -53,11 +57,11 @@ def write_report(
         report = replace(report, manifest=dict(report.manifest) | {"files": file_names(kind, report, path)})
     if stage is not None:
         before = len(stage.targets)
-        _dispatch(kind, report, path, stage, language, wan_yuan, csv_encoding)
+        _dispatch(kind, report, path, stage, language, (wan_yuan, show_details), csv_encoding)
         return stage.targets[before:]
     own = Staging()
     try:
-        _dispatch(kind, report, path, own, language, wan_yuan, csv_encoding)
+        _dispatch(kind, report, path, own, language, (wan_yuan, show_details), csv_encoding)
         return own.commit()
     finally:
         own.discard()
@@ -94,9 +98,16 @@ def _check_options(language: str, csv_encoding: str) -> None:
 
 
 def _dispatch(
-    kind: str, report: Report, path: Path, stage: Staging, language: str, wan_yuan: bool, encoding: str
+    kind: str,
+    report: Report,
+    path: Path,
+    stage: Staging,
+    language: str,
+    xlsx_options: tuple[bool, bool],
+    encoding: str,
 ) -> None:
-    """Hand the report to the writer of its format (XLSX and Parquet import their libraries lazily)."""
+    """Hand the report to the writer of its format (XLSX and Parquet import their libraries
+    lazily); `xlsx_options`: 万元 and show the detail sheets."""
     if kind == "json":
         with stage.writing(path) as temp:
             temp.write_bytes(json_bytes(report))
@@ -106,7 +117,8 @@ def _dispatch(
         from ecocomp.reports.xlsx import write_xlsx
 
         with stage.writing(path) as temp:
-            write_xlsx(report, temp, language=language, wan_yuan=wan_yuan)
+            wan_yuan, show_details = xlsx_options
+            write_xlsx(report, temp, language=language, wan_yuan=wan_yuan, show_details=show_details)
     else:
         from ecocomp.reports.parquet import write_parquet
 

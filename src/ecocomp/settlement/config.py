@@ -73,6 +73,7 @@ class _Common(_Section):
     year: int
     level: Literal["province", "city"] = "province"
     title: str = ""
+    title_en: str = ""  # the title of an English report (default: made of the year)
     tariffs: tuple[str, ...] = Field(default=(), strict=False)  # a TOML array
     skip_invalid: bool = False
     require: Literal["any", "settled"] = "any"  # settled: refuse to settle on provisional tables
@@ -107,8 +108,9 @@ class SettleConfig(_Common):
         """The config as the run info records it: common keys, every family's section (null
         when absent; `allow_empty` only when true), then the output options."""
         common = self.model_dump(mode="json", by_alias=True, exclude={"families", "allow_empty"})
-        if not common["range"]:
-            del common["range"]  # recorded only when asked for: a run without it reads as before
+        for key in ("range", "title_en"):
+            if not common[key]:
+                del common[key]  # recorded only when given: a run without it reads as before
         output = common.pop("output")
         sections = {key: self._section(key) for key in FAMILIES}
         return common | sections | {"output": output}

@@ -15,6 +15,7 @@ from ecocomp.errors import ConfigError, LedgerIssue, UnsettledTariffError, Usage
 from ecocomp.families.base import Result, Run, ledger_paths
 from ecocomp.families.registry import FAMILIES
 from ecocomp.families.run import run_family
+from ecocomp.places import Places
 from ecocomp.settlement.config import SettleConfig, load_config, resolved
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.readings import READINGS
@@ -26,13 +27,15 @@ __all__ = ["SettleConfig", "Settlement", "load_config", "run_settlement"]
 class Settlement:
     """A finished settlement: the config as read and each family's run, by family key; with
     the range computed, also every family's run at the low and at the high reading of the
-    ranged tariff values (`readings`: reading -> family key -> run; empty without the range)."""
+    ranged tariff values (`readings`: reading -> family key -> run; empty without the range);
+    `places`: the places table the run read (the report groups its rows by the places' roles)."""
 
     config: SettleConfig
     config_name: str
     config_sha256: str
     runs: dict[str, Run[Result]]
     readings: dict[str, dict[str, Run[Result]]] = field(default_factory=dict)
+    places: Places | None = None
 
     @property
     def with_range(self) -> bool:
@@ -46,6 +49,11 @@ class Settlement:
     @property
     def title(self) -> str:
         return self.config.title or f"环境经济政策资金结算 {self.config.year}年度"
+
+    @property
+    def title_en(self) -> str:
+        """The title of an English report: the config's `title_en`, else one made of the year."""
+        return self.config.title_en or f"Settlement of environmental-fiscal funds, {self.config.year}"
 
 
 def run_settlement(
@@ -69,7 +77,7 @@ def run_settlement(
     readings: dict[str, dict[str, Run[Result]]] = {}
     if with_range or config.range:
         readings = {reading: _runs(config, path, book.at_reading(reading)) for reading in READINGS}
-    return Settlement(config, path.name, digest, runs, readings)
+    return Settlement(config, path.name, digest, runs, readings, places=book.places)
 
 
 def _runs(config: SettleConfig, path: Path, book: TariffBook) -> dict[str, Run[Result]]:

@@ -14,6 +14,7 @@ its tag, weakest first), so a clerk sees which values to check.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -31,7 +32,9 @@ __all__ = [
     "Basis",
     "basis_of",
     "evidence_notes",
+    "evidence_values_shown",
     "place_basis",
+    "warning_text",
     "weakest",
 ]
 
@@ -39,11 +42,23 @@ __all__ = [
 EVIDENCE_ZH = {"verified": "已核实", "translated": "译文", "inferred": "推定", "provisional": "暂定"}
 #: (code, label) pairs for a report column of evidence codes.
 EVIDENCE_LABELS = tuple(EVIDENCE_ZH.items())
+
+
+def evidence_values_shown(value: object, language: str) -> object:
+    """An `evidence_values` text as people read it: in Chinese each tag in brackets by its label
+    ("jiangsu-fund-2018:cap (inferred)" -> "jiangsu-fund-2018:cap（推定）"); in English as it is."""
+    if language != "zh" or not isinstance(value, str):
+        return value
+    for tag, label in EVIDENCE_ZH.items():
+        value = value.replace(f" ({tag})", f"（{label}）")
+    return value.replace("; ", "；")
+
+
 #: The two columns of a line or a summary row: the weakest tag (a code, shown by its label) and
 #: the values weaker than verified that it rests on (`Basis.columns`).
 EVIDENCE_COLUMNS = (
     Column("evidence", "依据等级", "text", labels=EVIDENCE_LABELS, nullable=False),
-    Column("evidence_values", "未核实的依据值", "text"),  # "" when every use is verified
+    Column("evidence_values", "未核实的依据值", "text", render=evidence_values_shown),  # "" when all verified
 )
 #: The tags a summary marks: a figure resting on one of these is not final.
 UNCERTAIN = frozenset({"inferred", "provisional"})
@@ -101,20 +116,50 @@ class Basis:
 
 
 NOTE_LEAD = "注：依据等级为“暂定”或“推定”的数字用到了下列未核实的费率表值："
+NOTE_LEAD_EN = "Note: figures marked provisional or inferred rest on these unverified tariff values:"
 
 
-def evidence_notes(basis: Basis) -> tuple[str, ...]:
-    """The notes under a summary whose rows are marked: a lead line, then one line per tariff
-    table naming its inferred and provisional values used (label in brackets); none when the
-    figures rest on nothing uncertain."""
+def evidence_notes(basis: Basis, language: str = "zh") -> tuple[str, ...]:
+    """The notes under a summary whose rows are marked, in `language`: a lead line, then one line
+    per tariff table naming its inferred and provisional values used, each as its reference
+    `<table>:<key path>` (as the 未核实的依据值 column writes it) with its tag in brackets; none
+    when the figures rest on nothing uncertain."""
     by_table: dict[str, list[str]] = {}
-    for ref, tag in basis.weaker_than_verified():
+    for ref, tag in sorted(basis.weaker_than_verified()):
         if tag in UNCERTAIN:
-            table, path = ref.split(":", 1)
-            by_table.setdefault(table, []).append(f"{path}（{EVIDENCE_ZH[tag]}）")
+            shown = f"{ref}（{EVIDENCE_ZH[tag]}）" if language == "zh" else f"{ref} ({tag})"
+            by_table.setdefault(ref.split(":", 1)[0], []).append(shown)
     if not by_table:
         return ()
-    return (NOTE_LEAD, *(f"{table}：{'、'.join(sorted(paths))}" for table, paths in sorted(by_table.items())))
+    if language == "zh":
+        return (NOTE_LEAD, *("、".join(refs) for _, refs in sorted(by_table.items())))
+    return (NOTE_LEAD_EN, *("; ".join(refs) for _, refs in sorted(by_table.items())))
+
+
+_PROVISIONAL = re.compile(r"^(?P<id>\S+) \((?P<document>.*)\) is provisional: (?P<what>.*)$", re.S)
+_PATHS = re.compile(r"^[\w.\[\]\-]+(, [\w.\[\]\-]+)*$")
+
+
+def warning_text(warning: str) -> tuple[str, str]:
+    """A provisional table's warning in both languages, from its parts: how many provisional
+    values it has (the summary's notes name them), or, where the warning gives the table's own
+    note, where to read it (the note itself is the table's text, in English); another warning
+    as the run wrote it."""
+    found = _PROVISIONAL.match(warning)
+    if found is None:
+        return warning, warning
+    what, table = found["what"], found["id"]
+    if _PATHS.match(what):
+        count = len(what.split(", "))
+        return (
+            f"{table}（{found['document']}）为暂定费率表，暂定值 {count} 项，见汇总表下的注",
+            f"{table} ({found['document']}) is provisional: {count} provisional value(s), "
+            "named under the summary",
+        )
+    return (
+        f"{table}（{found['document']}）为暂定费率表，说明见该费率表文件",
+        f"{table} ({found['document']}) is provisional: see its note (ecocomp tariffs show {table})",
+    )
 
 
 def basis_of(tariff: Tariff, *paths: str) -> Basis:

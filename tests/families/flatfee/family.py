@@ -25,8 +25,8 @@ from ecocomp.ledgers.kinds import PAYER, YEAR, Column, Kind
 from ecocomp.ledgers.ledger import Ledger
 from ecocomp.money import Rounding, total
 from ecocomp.reports.manifest import InputFile
+from ecocomp.reports.model import Chart, Report, Table
 from ecocomp.reports.model import Column as ReportColumn
-from ecocomp.reports.model import Report, Table
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.catalogue import TableCheck, TariffFamily
 from ecocomp.tariffs.evidence import EVIDENCE_COLUMNS, Basis, basis_of
@@ -83,6 +83,7 @@ class FlatFeeSettings(BaseModel):
 class FlatFeeFamily:
     key: str = "flatfee"
     title_zh: str = "定额费"
+    title_en: str = "Flat fee"
     prefix_zh: str = "定额费"
     tariff_families: tuple[TariffFamily, ...] = (
         TariffFamily("flat_fee", FlatFeeTable, units=(("rate", "CNY/t"),), by_year=True),
@@ -93,7 +94,11 @@ class FlatFeeFamily:
     params: type[BaseModel] = FlatFeeParams
     settings: type[BaseModel] = FlatFeeSettings
     summary_columns: tuple[ReportColumn, ...] = (ReportColumn("flat_fee", "定额费(元)", "money", total=True),)
-    chart_columns: tuple[str, ...] = ()
+    headline_columns: tuple[str, ...] = ("flat_fee",)
+    charts: tuple[Chart, ...] = (
+        Chart("flat_fee", "定额费（正数＝应缴）", "Flat fee (positive = due)", ("flat_fee",)),
+    )
+    city_payer: bool = False
     command: str = "tests.families.flatfee.family:flatfee"
     json_schema: bool = True
     own_json_schema: str = ""

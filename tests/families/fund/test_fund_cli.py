@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ecocomp.cli.main import app
-from tests.builders import EX18, EX21, LEDGERS
+from tests.builders import EX18, EX21, LEDGERS, header_row
 
 ENV = {"ECOCOMP_TARIFFS": ""}
 
@@ -98,15 +98,16 @@ def test_xlsx_and_csv_read_back_to_the_json_figures(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(tmp_path / "fund.xlsx", data_only=True)
     assert book.sheetnames[:5] == ["汇总", "明细", "不计费记录", "剔除记录", "费率表"]
     sheet = book["汇总"]
-    header = [c.value for c in sheet[1]]
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    top = header_row(sheet, "缴费主体")  # under the title and the cover lines
+    header = [c.value for c in sheet[top]]
+    rows = list(sheet.iter_rows(min_row=top + 1, values_only=True))
     end = next(i for i, r in enumerate(rows) if r[0] == "合计")  # the notes follow the totals
     rows, total_row = rows[:end], rows[end]
     got = {r[0]: Decimal(str(r[header.index("净上缴(元)")])) for r in rows}
     assert got == expected
     assert Decimal(str(total_row[header.index("统筹资金(元)")])) == total_fund
     formulas = openpyxl.load_workbook(tmp_path / "fund.xlsx")["汇总"]
-    assert str(formulas.cell(len(rows) + 2, header.index("统筹资金(元)") + 1).value).startswith("=SUM(")
+    assert str(formulas.cell(top + len(rows) + 1, header.index("统筹资金(元)") + 1).value).startswith("=SUM(")
 
     summary = pd.read_csv(tmp_path / "fund.csv", dtype=str, encoding="utf-8-sig")
     body = summary[summary["缴费主体"] != "合计"]

@@ -20,7 +20,7 @@ import openpyxl
 from typer.testing import CliRunner
 
 from ecocomp.cli.main import app
-from tests.builders import EX18
+from tests.builders import EX18, header_row
 
 ENV = {"ECOCOMP_TARIFFS": ""}
 TARIFFS = Path(__file__).resolve().parents[3] / "tariffs"
@@ -112,18 +112,22 @@ def test_verified_values_give_verified_lines_and_no_notes(tmp_path: Path) -> Non
 
 def test_workbook_shows_chinese_labels_and_the_note_csv_keeps_the_code(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(fund(tmp_path, "fund.xlsx"))
-    for sheet_name in ("汇总", "明细"):
+    for sheet_name, first in (("汇总", "缴费主体"), ("明细", "台账行号")):
         sheet = book[sheet_name]
-        header = [c.value for c in sheet[1]]
+        top = header_row(sheet, first)  # 汇总 opens with the title and the cover lines
+        header = [c.value for c in sheet[top]]
         at = header.index("依据等级")
-        assert header[at + 1] == "未核实的依据值"
-        rows = list(sheet.iter_rows(min_row=2, values_only=True))
+        assert "未核实的依据值" in header[at + 1 :]  # 汇总 prints its figures first, the texts follow
+        rows = list(sheet.iter_rows(min_row=top + 1, values_only=True))
         end = next(i for i, r in enumerate(rows) if r[0] == "合计")
         assert rows[:end] and {r[at] for r in rows[:end]} == {"暂定"}, sheet_name
     summary = list(book["汇总"].iter_rows(values_only=True))
     notes = [str(r[0]) for r in summary if r[0] and str(r[0]).startswith(("注：", "jiangsu-", "places-"))]
     assert notes[0].startswith("注：依据等级为“暂定”或“推定”的数字")
-    assert any(n.startswith("jiangsu-fund-2018：") and "return_rule.kind（暂定）" in n for n in notes)
+    assert any(
+        n.startswith("jiangsu-fund-2018:") and "jiangsu-fund-2018:return_rule.kind（暂定）" in n
+        for n in notes
+    )
 
     out = fund(tmp_path, "fund.csv")
     with (out.parent / "fund.lines.csv").open(encoding="utf-8-sig") as handle:

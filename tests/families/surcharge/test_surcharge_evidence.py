@@ -269,7 +269,7 @@ def test_workbook_shows_labels_and_csv_parquet_keep_codes(tmp_path: Path) -> Non
             assert "未核实的依据值" in rows[header]
         district = [cell for row in workbook["按地区"].iter_rows(values_only=True) for cell in row]
         assert any(isinstance(c, str) and c.startswith("注：依据等级") for c in district)
-        assert any(isinstance(c, str) and c.startswith("jiangsu-electricity-2019：") for c in district)
+        assert any(isinstance(c, str) and c.startswith("jiangsu-electricity-2019:") for c in district)
     finally:
         workbook.close()
     with outputs[1].open(encoding="utf-8-sig") as handle:

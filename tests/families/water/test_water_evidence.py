@@ -129,7 +129,7 @@ def test_example_reports_evidence_columns_and_notes(example: WaterResult) -> Non
     assert {row["evidence"] for row in summary.rows} == {"provisional"}
     assert summary.notes[0] == NOTE_LEAD
     assert any(
-        note.startswith("jiangsu-water-2017：") and "standards.taihu.TP" in note for note in summary.notes
+        note.startswith("jiangsu-water-2017:") and "standards.taihu.TP" in note for note in summary.notes
     )
     for key in ("monthly", "shares", "control"):
         assert {row["evidence"] for row in _table(example, key).rows} == {"provisional"}, key
@@ -206,7 +206,7 @@ def test_district_marks_follow_their_own_lines(tmp_path: Path) -> None:
     assert "suzhou-water-2017:standards.taihu.CODMn (provisional)" in str(rows[WUJIANG]["evidence_values"])
     assert rows[KUNSHAN]["evidence_values"] == ""
     notes = _table(result, "summary").notes
-    assert notes[0] == NOTE_LEAD and len(notes) == 2 and notes[1].startswith("suzhou-water-2017：")
+    assert notes[0] == NOTE_LEAD and len(notes) == 2 and notes[1].startswith("suzhou-water-2017:")
     assert "standards.taihu.CODMn（暂定）" in notes[1] and "reverse." not in notes[1]
     by_place = {p.code: p.basis.evidence for p in WATER.by_place(_run(result))}
     assert by_place == marks

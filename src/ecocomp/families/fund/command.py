@@ -9,12 +9,15 @@ import typer
 
 from ecocomp.cli.common import (
     CsvEncodingOption,
+    DetailsOption,
     IssuesOutOption,
     LanguageOption,
     OutputOption,
+    PlainOption,
     RangeOption,
     SkipInvalidOption,
     TariffsOption,
+    View,
     exits_on_error,
     finish_run,
     ranged,
@@ -54,10 +57,23 @@ def fund(
     skip_invalid: SkipInvalidOption = False,
     issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
-    language: LanguageOption = "zh",
+    language: LanguageOption = None,
     csv_encoding: CsvEncodingOption = "utf-8-sig",
+    plain: PlainOption = False,
+    details: DetailsOption = False,
 ) -> None:
-    """Compute each payer's fund, task return, quality reward and net for a year (污染物排放统筹资金)."""
+    """污染物排放统筹资金: what each payer pays the province for its emissions, and gets back.
+
+    A payer (a city, or a county-level city that settles on its own) pays a fund per tonne of
+    each pollutant it emitted (COD, 氨氮, SO2, NOx, …, at the rates of the province's document
+    for the assessment year); the province returns a share for the reduction tasks met (返还) and
+    rewards better air and water quality (奖励); the net is what the payer finally hands over.
+
+    Give the emissions ledger 排放量台账 (tonnes per payer, pollutant and year); for the return and
+    the reward also the indicators ledger 考核指标台账 (which targets were met), from 2021 on the
+    CO2-intensity ledger 碳排放强度台账. Without -o: the summary per payer here; with -o: the report
+    (汇总, 明细 per payer and pollutant, 不计费记录, 剔除记录, the tariff tables used).
+    """
 
     def compute(at: TariffBook) -> FundRun:
         return run_fund(
@@ -76,5 +92,7 @@ def fund(
         out.issues(run.rejected)
         report = ranged(fund_report(run), lambda at: fund_report(compute(at)), book, with_range)
         if output is not None:
-            out.report(report, output, language=language, csv_encoding=csv_encoding)
-    finish_run(report, output, run)
+            out.report(
+                report, output, language=language or "zh", csv_encoding=csv_encoding, show_details=details
+            )
+    finish_run(report, output, run, View(language or "zh", plain=plain), issues_out)

@@ -23,7 +23,7 @@ from ecocomp.families.run import run_family
 from ecocomp.ledgers.kinds import Kind
 from ecocomp.ledgers.ledger import Ledger
 from ecocomp.reports.manifest import InputFile
-from ecocomp.reports.model import Column, Report
+from ecocomp.reports.model import Chart, Column, Report
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.catalogue import TableCheck, TariffFamily
 
@@ -55,6 +55,7 @@ class FundFamily:
 
     key: str = "fund"
     title_zh: str = "污染物排放统筹资金"
+    title_en: str = "Pollutant-linked fund"
     prefix_zh: str = "统筹资金"
     tariff_families: tuple[TariffFamily, ...] = TARIFF_FAMILIES
     table_checks: tuple[TableCheck, ...] = (check_rewards,)
@@ -74,7 +75,16 @@ class FundFamily:
         Column("fund_reward", "奖励(元)", "money", total=True),
         Column("fund_net", "净上缴(元)", "money", total=True),
     )
-    chart_columns: tuple[str, ...] = ("fund_net",)
+    headline_columns: tuple[str, ...] = ("fund", "fund_return", "fund_reward", "fund_net")
+    charts: tuple[Chart, ...] = (
+        Chart(
+            "fund_net",
+            "净上缴（正数＝向省上缴）",
+            "Fund: net paid to the province (positive = paid to the province)",
+            ("fund_net",),
+        ),
+    )
+    city_payer: bool = True  # a city payer is its urban area (市区), paying for its districts
     command: str = "ecocomp.families.fund.command:fund"
     json_schema: bool = True
     own_json_schema: str = ""

@@ -1,4 +1,4 @@
-"""`ecocomp surcharge`: credit-rated electricity and sewage surcharges of every bill (family C)."""
+"""`ecocomp surcharge`: credit-rated electricity and sewage surcharges of every bill."""
 
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ import typer
 
 from ecocomp.cli.common import (
     CsvEncodingOption,
+    DetailsOption,
     IssuesOutOption,
     LanguageOption,
+    PlainOption,
     RangeOption,
     SkipInvalidOption,
     TariffsOption,
+    View,
     end_run,
     err,
     exits_on_error,
@@ -28,6 +31,7 @@ from ecocomp.families.base import Progress, params_of
 from ecocomp.families.surcharge.family import SurchargeParams, run_surcharge
 from ecocomp.families.surcharge.files import check_outputs, write_outputs
 from ecocomp.families.surcharge.report import SurchargeRun, surcharge_report
+from ecocomp.messages import say
 from ecocomp.reports.model import Report
 from ecocomp.tariffs.book import TariffBook
 
@@ -68,10 +72,22 @@ def surcharge(
     with_range: RangeOption = False,
     issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
-    language: LanguageOption = "zh",
+    language: LanguageOption = None,
     csv_encoding: CsvEncodingOption = "utf-8-sig",
+    plain: PlainOption = False,
+    details: DetailsOption = False,
 ) -> None:
-    """Credit-rated electricity and sewage surcharges of every bill (差别电价, 差别化污水处理费)."""
+    """差别电价, 差别化污水处理费: surcharges on enterprises' power and water bills by credit rating.
+
+    Each enterprise's environmental-credit rating (环保信用评价: green, blue, yellow, red, black, or
+    a score) sets a surcharge per kWh of electricity and per m3 of sewage on the bills of the
+    months it is in force, at the rates of the province's (or the city's own) tables.
+
+    Give the bills ledger 企业用电用水台账 (kWh and m3 per enterprise, account and month) and the
+    ratings ledger 企业环境信用评价台账 (each rating with the day it took effect). Without -o: the
+    totals per district here; with -o: the workbook (per district, per rating, the enterprises
+    with a surcharge, 剔除记录, the tariff tables used) and every bill line (.parquet or .csv).
+    """
     outputs = output or []
     check_outputs(outputs)
     show = sys.stderr.isatty() and (bills.stat().st_size + ratings.stat().st_size) > BIG_INPUT
@@ -96,18 +112,26 @@ def surcharge(
                 outputs,
                 progress=tick,
                 summary=summary,
-                language=language,
+                language=language or "zh",
                 encoding=csv_encoding,
                 stage=out.stage,
+                show_details=details,
             )
     if not outputs:
-        print_summary(summary(surcharge_report(run)))
+        print_summary(summary(surcharge_report(run)), View(language or "zh", plain=plain))
     totals = run.result.totals
     err(
-        f"total {totals.total:,.2f} yuan (electricity {totals.electricity_surcharge:,.2f}, "
-        f"water {totals.water_surcharge:,.2f}); {totals.bills:,} bills, {totals.enterprises:,} enterprises"
+        say(
+            "surcharge_total",
+            total=f"{totals.total:,.2f}",
+            electricity=f"{totals.electricity_surcharge:,.2f}",
+            water=f"{totals.water_surcharge:,.2f}",
+            bills=f"{totals.bills:,}",
+            enterprises=f"{totals.enterprises:,}",
+        )
     )
-    end_run(run)
+    workbook = next((p for p in outputs if p.suffix.lower() == ".xlsx"), None)
+    end_run(run, workbook, issues_out)
 
 
 @contextmanager

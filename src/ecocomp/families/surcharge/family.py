@@ -26,7 +26,7 @@ from ecocomp.ledgers.kinds import Kind
 from ecocomp.ledgers.ledger import Ledger
 from ecocomp.months import parse_month
 from ecocomp.reports.manifest import InputFile
-from ecocomp.reports.model import Column, Report
+from ecocomp.reports.model import Chart, Column, Report
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.catalogue import TableCheck, TariffFamily
 
@@ -82,6 +82,7 @@ class SurchargeFamily:
 
     key: str = "surcharge"
     title_zh: str = "差别化电价与污水处理费"
+    title_en: str = "Credit-rated electricity and sewage surcharges"
     prefix_zh: str = "加价"
     tariff_families: tuple[TariffFamily, ...] = TARIFF_FAMILIES
     table_checks: tuple[TableCheck, ...] = ()
@@ -97,7 +98,16 @@ class SurchargeFamily:
         Column("water_surcharge", "差别水价加价(元)", "money", total=True),
         Column("surcharge_total", "加价合计(元)", "money", total=True),
     )
-    chart_columns: tuple[str, ...] = ()
+    headline_columns: tuple[str, ...] = ("surcharge_total",)
+    charts: tuple[Chart, ...] = (
+        Chart(
+            "surcharge_total",
+            "差别电价、差别化污水处理费加价合计",
+            "Electricity and sewage surcharges, total",
+            ("surcharge_total",),
+        ),
+    )
+    city_payer: bool = False
     command: str = "ecocomp.families.surcharge.command:surcharge"
     json_schema: bool = False  # its JSON is the summary written by `files`, not a plain report
     own_json_schema: str = "ecocomp.families.surcharge.schema:surcharge_json_schema"

@@ -51,8 +51,10 @@ def write_outputs(
     language: str = "zh",
     encoding: str = "utf-8-sig",
     stage: Staging | None = None,
+    show_details: bool = False,
 ) -> list[Path]:
-    """Write each output by its suffix; an .xlsx without a lines file gets <stem>.lines.parquet beside.
+    """Write each output by its suffix; an .xlsx without a lines file gets <stem>.lines.parquet beside
+    (`show_details`: the workbook's detail sheets shown and printed, not hidden).
     `summary` (e.g. the range over the low and high readings) reworks the report before it is written.
     `language` sets the CSV header and the workbook's language, `encoding` the CSV's. Every file
     is published together, or none; with `stage` they are only staged in it."""
@@ -74,7 +76,7 @@ def write_outputs(
             )
         for path in outputs:
             if path.suffix.lower() == ".xlsx":
-                write_report(report, path, language=language, stage=files)
+                write_report(report, path, language=language, stage=files, show_details=show_details)
             elif path.suffix.lower() == ".json":
                 with files.writing(path) as temp:
                     temp.write_bytes(surcharge_json(run, report.manifest, report.tables[0]))

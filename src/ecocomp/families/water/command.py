@@ -9,12 +9,15 @@ import typer
 
 from ecocomp.cli.common import (
     CsvEncodingOption,
+    DetailsOption,
     IssuesOutOption,
     LanguageOption,
     OutputOption,
+    PlainOption,
     RangeOption,
     SkipInvalidOption,
     TariffsOption,
+    View,
     exits_on_error,
     finish_run,
     ranged,
@@ -45,10 +48,24 @@ def water(
     skip_invalid: SkipInvalidOption = False,
     issues_out: IssuesOutOption = None,
     tariffs: TariffsOption = None,
-    language: LanguageOption = "zh",
+    language: LanguageOption = None,
     csv_encoding: CsvEncodingOption = "utf-8-sig",
+    plain: PlainOption = False,
+    details: DetailsOption = False,
 ) -> None:
-    """Compute who pays whom, through the province, per section, month and factor (水环境区域补偿)."""
+    """水环境区域补偿: who pays whom for the water that crosses a border, month by month.
+
+    At each assessed section (断面) on a river between two districts or cities, a monthly
+    concentration worse than the target makes the upstream party pay, per factor (COD, 氨氮, 总磷,
+    …); where the scheme says so a better one makes the downstream party pay back. The money
+    passes through the province (or the city's treasury), which may keep a share.
+
+    Give the sections registry 断面台账 (each section, its parties and scheme), the monthly
+    monitoring 断面监测台账 (concentrations per section, month and factor), optionally the sharing
+    coefficients 分担系数 of sections with several payers, and the months with --from and --to.
+    Without -o: what each district paid, received and its net, here; with -o: the report (per
+    section, month and factor, per district, 剔除记录, the tariff tables used).
+    """
     with run_outputs([sections, monitoring, shares], [("--output", output)], issues_out) as out:
         book = TariffBook.load(tariffs or [])
         params = params_of(WaterParams, {"from": start, "to": end})
@@ -68,5 +85,7 @@ def water(
         out.issues(run.rejected)
         report = ranged(water_report(run), lambda at: water_report(compute(at)), book, with_range)
         if output is not None:
-            out.report(report, output, language=language, csv_encoding=csv_encoding)
-    finish_run(report, output, run)
+            out.report(
+                report, output, language=language or "zh", csv_encoding=csv_encoding, show_details=details
+            )
+    finish_run(report, output, run, View(language or "zh", plain=plain), issues_out)

@@ -25,7 +25,7 @@ from ecocomp.ledgers.kinds import Kind
 from ecocomp.ledgers.ledger import Ledger
 from ecocomp.months import parse_month
 from ecocomp.reports.manifest import InputFile
-from ecocomp.reports.model import Column, Report
+from ecocomp.reports.model import Chart, Column, Report
 from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.catalogue import TableCheck, TariffFamily
 
@@ -64,6 +64,7 @@ class WaterFamily:
 
     key: str = "water"
     title_zh: str = "水环境区域补偿"
+    title_en: str = "Water-environment compensation"
     prefix_zh: str = "水补偿"
     tariff_families: tuple[TariffFamily, ...] = TARIFF_FAMILIES
     table_checks: tuple[TableCheck, ...] = (check_taihu_tp_factor, check_taihu_factors)
@@ -80,7 +81,16 @@ class WaterFamily:
         Column("water_received", "水补偿收到(元)", "money", total=True),
         Column("water_net", "水补偿净额(元)", "money", total=True),
     )
-    chart_columns: tuple[str, ...] = ("water_net",)
+    headline_columns: tuple[str, ...] = ("water_net",)
+    charts: tuple[Chart, ...] = (
+        Chart(
+            "water_net",
+            "水补偿净额（正数＝收到，负数＝支付）",
+            "Water compensation, net (positive = received, negative = paid)",
+            ("water_net",),
+        ),
+    )
+    city_payer: bool = False
     command: str = "ecocomp.families.water.command:water"
     json_schema: bool = True
     own_json_schema: str = ""
