@@ -19,12 +19,12 @@ import time
 from datetime import date
 from pathlib import Path
 
+from ecocomp.families.base import Run
+from ecocomp.families.water.compute import compute_water
+from ecocomp.families.water.report import water_report
 from ecocomp.ledgers.ledger import read_ledger
 from ecocomp.reports.manifest import input_file
 from ecocomp.tariffs.book import TariffBook
-from ecocomp.families.water.compute import compute_water
-from ecocomp.families.base import Run
-from ecocomp.families.water.report import water_report
 
 PLACES = ["320505", "320506", "320507", "320508", "320509", "320581", "320582", "320583", "320585", "320200"]
 FACTORS = {"CODMn": 6.0, "NH3-N": 1.0, "TP": 0.2, "TN": 1.0}

@@ -12,24 +12,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, Any, Literal, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, ParamSpec, TypeVar
 
 import typer
 
 from ecocomp import messages
-from ecocomp.cli import summary
 from ecocomp.cli.says import count_label, error_message, issue_message, warning_message
-from ecocomp.cli.summary import Section
 from ecocomp.errors import EcocompError, LedgerIssue, LedgerValidationError, UsageError
 from ecocomp.families.base import Result, Run
-from ecocomp.ledgers.issues import write_issues
 from ecocomp.messages import say
 from ecocomp.reports.model import Report
-from ecocomp.reports.ranges import with_range
 from ecocomp.reports.staging import Staging, check_targets
-from ecocomp.reports.write import write_report
 from ecocomp.tariffs.book import TARIFFS_ENV, TariffBook
 from ecocomp.tariffs.readings import READINGS
+
+if TYPE_CHECKING:  # rich: imported when a summary is printed, not for a command's help
+    from ecocomp.cli.summary import Section
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -151,6 +149,8 @@ def _debug() -> bool:
 
 def print_summary(report: Report, view: View, sections: Sequence[Section] = ()) -> None:
     """The report's first table on the terminal, every amount in full (`ecocomp.cli.summary`)."""
+    from ecocomp.cli import summary
+
     summary.print_summary(
         report, language=view.language, wan_yuan=view.wan_yuan, plain=view.plain, sections=sections
     )
@@ -280,6 +280,8 @@ def ranged(report: Report, rerun: Callable[[TariffBook], Report], book: TariffBo
     (`rerun(book)` makes the report of the same command on another book)."""
     if not wanted:
         return report
+    from ecocomp.reports.ranges import with_range
+
     return with_range(report, {reading: rerun(book.at_reading(reading)) for reading in READINGS})
 
 
@@ -314,12 +316,16 @@ class Outputs:
 
     def issues(self, found: Sequence[LedgerIssue], *, always: bool = False) -> None:
         """Stage the --issues-out file with `found`, when there are problems (or `always`)."""
+        from ecocomp.ledgers.issues import write_issues
+
         if self.issues_out is not None and (found or always):
             write_issues(found, self.issues_out, self.stage)
             self._said[self.issues_out] = say("wrote_problems", count=len(found), path=self.issues_out)
 
     def report(self, report: Report, path: Path, **options: Any) -> None:
         """Stage the report's files (`write_report` with these options)."""
+        from ecocomp.reports.write import write_report
+
         write_report(report, path, stage=self.stage, **options)
 
     def publish(self, only: Collection[Path] | None = None) -> None:

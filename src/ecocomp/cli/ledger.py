@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,9 +18,11 @@ from ecocomp.cli.common import (
 from ecocomp.cli.says import issue_text, warning_message
 from ecocomp.errors import UsageError
 from ecocomp.ledgers.kinds import KINDS
-from ecocomp.ledgers.ledger import Ledger, read_ledger
 from ecocomp.messages import say
 from ecocomp.places import Places
+
+if TYPE_CHECKING:  # pandas and pyarrow: imported by `check` when it reads
+    from ecocomp.ledgers.ledger import Ledger
 
 SHOWN = 10
 
@@ -69,6 +71,8 @@ def check(
     """Read one ledger, check every row, and report rows read, accepted and rejected."""
     if kind not in KINDS:
         raise UsageError(say("usage_ledger_kind", kind=repr(kind), kinds=", ".join(KINDS)))
+    from ecocomp.ledgers.ledger import read_ledger
+
     with run_outputs([file], issues_out=issues_out) as out:
         ledger = read_ledger(kind, file, places=load_places(tariffs or []), sheet=sheet)
         out.issues(ledger.issues, always=True)

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 import typer
 
 from ecocomp import messages
-from ecocomp._version import __version__
 from ecocomp.cli.common import CONTEXT, EXIT_INTERRUPTED, err, interrupt_said, interrupted, raising_signals
 from ecocomp.cli.ledger import ledger_app
 from ecocomp.cli.settle import settle
@@ -29,6 +28,8 @@ HELP = (
 
 def _show_version(value: bool) -> None:
     if value:
+        from ecocomp._version import __version__
+
         typer.echo(f"ecocomp {__version__}")
         raise typer.Exit()
 

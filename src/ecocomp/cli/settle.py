@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -23,16 +23,16 @@ from ecocomp.cli.common import (
     run_outputs,
     say_warnings,
 )
-from ecocomp.cli.summary import Section
 from ecocomp.errors import UsageError
 from ecocomp.examples import example_config
 from ecocomp.families.base import ledger_paths
 from ecocomp.families.registry import FAMILIES
 from ecocomp.messages import say
 from ecocomp.reports.model import Report
-from ecocomp.settlement.config import load_config
-from ecocomp.settlement.report import settlement_report
-from ecocomp.settlement.run import run_settlement
+
+if TYPE_CHECKING:  # rich and the settlement: imported when a settlement runs, not for the help
+    from ecocomp.cli.summary import Section
+    from ecocomp.settlement.run import Settlement
 
 
 @exits_on_error
@@ -107,6 +107,8 @@ def settle(
     district (汇总) here; with -o: the workbook with 汇总, each instrument's tables, the rejected
     rows (剔除记录), the tariff tables used (费率表) and the run info (运行信息).
     """
+    from ecocomp.settlement.report import settlement_report
+
     path = _config_path(config, example)
     with run_outputs(_inputs(path), [("--output", output)], issues_out) as out:
         settlement = run_settlement(
@@ -138,8 +140,19 @@ def settle(
         raise typer.Exit(EXIT_DATA)
 
 
+def run_settlement(
+    path: Path, *, tariff_dirs: tuple[Path, ...] = (), require: str | None = None, with_range: bool = False
+) -> Settlement:
+    """`ecocomp.settlement.run.run_settlement`, imported when a settlement runs (not for the help)."""
+    from ecocomp.settlement import run
+
+    return run.run_settlement(path, tariff_dirs=tariff_dirs, require=require, with_range=with_range)
+
+
 def family_sections(report: Report, language: str) -> list[Section]:
     """汇总's figures per family (its summary columns and its evidence mark), under its title."""
+    from ecocomp.cli.summary import Section
+
     keys = {c.key for c in report.tables[0].columns}
     sections = []
     for family in FAMILIES.values():
@@ -152,6 +165,8 @@ def family_sections(report: Report, language: str) -> list[Section]:
 
 def _inputs(config: Path) -> list[Path]:
     """What the run reads: the config file and every ledger it names (relative to the config)."""
+    from ecocomp.settlement.config import load_config
+
     settings, _ = load_config(config)
     paths = (
         ledger_paths(FAMILIES[key], section, lambda name, _key: config.parent / name)

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.cells import cell_len
-from rich.console import Console
-from rich.table import Table
 
 from ecocomp.cli.common import EXIT_DATA, MessageLanguageOption, TariffsOption, err, exits_on_error
 from ecocomp.messages import say
@@ -17,6 +14,10 @@ from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.diff import describe, diff_tariffs
 from ecocomp.tariffs.files import Tariff
 from ecocomp.tariffs.models import Rule, Value
+
+if TYPE_CHECKING:  # rich: imported by the commands that print, not for their help
+    from rich.console import Console
+    from rich.table import Table
 
 tariffs_app = typer.Typer(
     help="The tariff tables (rates, dates, thresholds) ecocomp computes with: list, show, check, diff.",
@@ -27,6 +28,8 @@ tariffs_app = typer.Typer(
 
 def _console() -> Console:
     """Wide, plain output when piped, so no column is cut."""
+    from rich.console import Console
+
     return Console(width=None if sys.stdout.isatty() else 400, highlight=False, soft_wrap=False)
 
 
@@ -176,11 +179,15 @@ def diff_tables(
 
 def _table(*columns: str) -> Table:
     """A table with these columns, headed in the message language."""
+    from rich.table import Table
+
     return Table(*(say(f"col_{c}") for c in columns))
 
 
 def _label(name: str) -> str:
     """A `tariffs show` label in the message language, padded to one column width."""
+    from rich.cells import cell_len
+
     text = say(f"col_{name}")
     return text + " " * max(13 - cell_len(text), 0)
 

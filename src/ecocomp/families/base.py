@@ -13,19 +13,21 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
 
 from ecocomp.errors import LedgerIssue, UsageError
 from ecocomp.ledgers.kinds import Kind
-from ecocomp.ledgers.ledger import Ledger
-from ecocomp.reports.manifest import InputFile
 from ecocomp.reports.model import Chart, Column, Report, Table
-from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.catalogue import TableCheck, TariffFamily
 from ecocomp.tariffs.evidence import Basis
-from ecocomp.tariffs.files import Tariff
+
+if TYPE_CHECKING:  # the contract names them; the registry, and so `ecocomp --help`, needs none
+    from ecocomp.ledgers.ledger import Ledger
+    from ecocomp.reports.manifest import InputFile
+    from ecocomp.tariffs.book import TariffBook
+    from ecocomp.tariffs.files import Tariff
 
 __all__ = [
     "Family",

@@ -5,6 +5,8 @@ Registering a family also registers its tariff families and table checks
 (`ecocomp.tariffs.catalogue`) and its ledger kinds (`ecocomp.ledgers.kinds`), so a table or a
 ledger of that family can be read as soon as the family is listed. `ecocomp/__init__.py`
 imports this module, so the shipped families are registered before anything else runs.
+Registering is light: a family's module names its computation (pandas, pyarrow) only in the
+methods that run it, so `import ecocomp` and `ecocomp --help` import none of it.
 """
 
 from __future__ import annotations

@@ -18,12 +18,12 @@ from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any
 
 from ecocomp.errors import MoneyError
+
+if TYPE_CHECKING:  # numpy only for the columns (`round_units`): a tariff table does not need it
+    import numpy.typing as npt
 
 __all__ = [
     "FEN",
@@ -144,6 +144,8 @@ def divide_rounded(values: npt.NDArray[Any], divisor: int, mode: str) -> npt.NDA
     if mode == "half_up" and divisor % 2 == 0 and (not len(values) or values.min() >= 0):
         usual: npt.NDArray[Any] = (values + divisor // 2) // divisor  # non-negative, quantum a power of ten
         return usual
+    import numpy as np
+
     quotient: npt.NDArray[Any]
     remainder: npt.NDArray[Any]
     magnitude = np.abs(values)

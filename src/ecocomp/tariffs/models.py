@@ -33,7 +33,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ecocomp.codes import INDICATORS, POLLUTANTS, UNITS
-from ecocomp.money import ROUNDING_MODES, is_power_of_ten
+from ecocomp.money.rounding import ROUNDING_MODES, is_power_of_ten
 from ecocomp.tariffs.catalogue import TariffFamily, register, tariff_family
 
 __all__ = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -23,9 +23,10 @@ from ecocomp.cli.common import (
     ranged,
     run_outputs,
 )
-from ecocomp.families.fund.family import FundRun, run_fund
-from ecocomp.families.fund.report import fund_report
 from ecocomp.tariffs.book import TariffBook
+
+if TYPE_CHECKING:  # the run is imported when the command runs: its help needs none of it
+    from ecocomp.families.fund.family import FundRun
 
 LedgerPath = Annotated[
     Path, typer.Argument(exists=True, dir_okay=False, help="Emissions ledger 排放量台账 (.csv, .xlsx).")
@@ -74,6 +75,9 @@ def fund(
     CO2-intensity ledger 碳排放强度台账. Without -o: the summary per payer here; with -o: the report
     (汇总, 明细 per payer and pollutant, 不计费记录, 剔除记录, the tariff tables used).
     """
+
+    from ecocomp.families.fund.family import run_fund
+    from ecocomp.families.fund.report import fund_report
 
     def compute(at: TariffBook) -> FundRun:
         return run_fund(

@@ -8,28 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from pydantic import BaseModel, ConfigDict
 
 from ecocomp.codes import PROVINCE
 from ecocomp.families.base import LedgerRole, Period, PlaceFigures, Progress, Reconciliation, Run, params_of
 from ecocomp.families.fund.checks import check_rewards
-from ecocomp.families.fund.compute import FundResult, Level, compute_fund
 from ecocomp.families.fund.ledgers import KINDS
-from ecocomp.families.fund.report import fund_report
 from ecocomp.families.fund.tables import TARIFF_FAMILIES
-from ecocomp.families.run import run_family
 from ecocomp.ledgers.kinds import Kind
-from ecocomp.ledgers.ledger import Ledger
-from ecocomp.reports.manifest import InputFile
 from ecocomp.reports.model import Chart, Column, Report
-from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.catalogue import TableCheck, TariffFamily
+
+if TYPE_CHECKING:  # the computation is imported by the methods that run it: the registry needs none
+    from ecocomp.families.fund.compute import FundResult, Level
+    from ecocomp.ledgers.ledger import Ledger
+    from ecocomp.reports.manifest import InputFile
+    from ecocomp.tariffs.book import TariffBook
 
 __all__ = ["FUND", "FundFamily", "FundParams", "FundRun", "FundSettings", "run_fund"]
 
-FundRun = Run[FundResult]
+FundRun = Run["FundResult"]
 
 
 class FundParams(BaseModel):
@@ -103,6 +103,8 @@ class FundFamily:
     def compute(
         self, ledgers: Mapping[str, Ledger], params: FundParams, book: TariffBook, progress: Progress | None
     ) -> FundResult:
+        from ecocomp.families.fund.compute import compute_fund
+
         optional = {key: led.frame for key, led in ledgers.items() if key != "emissions"}
         return compute_fund(
             ledgers["emissions"].frame,
@@ -130,6 +132,8 @@ class FundFamily:
         return {"year": params.year, "level": params.level}
 
     def report(self, run: FundRun) -> Report:
+        from ecocomp.families.fund.report import fund_report
+
         return fund_report(run)
 
     def by_place(self, run: FundRun) -> Iterable[PlaceFigures]:
@@ -152,6 +156,8 @@ def run_fund(
     skip_invalid: bool = False,
 ) -> FundRun:
     """Read, check and compute. Strict by default: any problem raises `LedgerValidationError`."""
+    from ecocomp.families.run import run_family
+
     params = params_of(FundParams, {"year": year, "level": level})
     paths = {"emissions": emissions, "indicators": indicators, "carbon": carbon}
     return cast(FundRun, run_family(FUND, paths, params, book=book, skip_invalid=skip_invalid))

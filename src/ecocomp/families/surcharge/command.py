@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -28,12 +28,13 @@ from ecocomp.cli.common import (
     run_outputs,
 )
 from ecocomp.families.base import Progress, params_of
-from ecocomp.families.surcharge.family import SurchargeParams, run_surcharge
-from ecocomp.families.surcharge.files import check_outputs, write_outputs
-from ecocomp.families.surcharge.report import SurchargeRun, surcharge_report
+from ecocomp.families.surcharge.family import SurchargeParams
 from ecocomp.messages import say
 from ecocomp.reports.model import Report
 from ecocomp.tariffs.book import TariffBook
+
+if TYPE_CHECKING:  # the run is imported when the command runs: its help needs none of it
+    from ecocomp.families.surcharge.report import SurchargeRun
 
 BIG_INPUT = 20_000_000  # bytes of input above which a progress bar is shown (on a terminal only)
 
@@ -88,6 +89,10 @@ def surcharge(
     totals per district here; with -o: the workbook (per district, per rating, the enterprises
     with a surcharge, 剔除记录, the tariff tables used) and every bill line (.parquet or .csv).
     """
+    from ecocomp.families.surcharge.family import run_surcharge
+    from ecocomp.families.surcharge.files import check_outputs, write_outputs
+    from ecocomp.families.surcharge.report import surcharge_report
+
     outputs = output or []
     check_outputs(outputs)
     show = sys.stderr.isatty() and (bills.stat().st_size + ratings.stat().st_size) > BIG_INPUT

@@ -11,24 +11,25 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ecocomp.families.base import LedgerRole, Period, PlaceFigures, Progress, Reconciliation, Run, params_of
-from ecocomp.families.run import run_family
-from ecocomp.families.surcharge.compute import SurchargeResult, compute_surcharge
 from ecocomp.families.surcharge.ledgers import KINDS
-from ecocomp.families.surcharge.report import surcharge_report
 from ecocomp.families.surcharge.tables import TARIFF_FAMILIES
 from ecocomp.ledgers.kinds import Kind
-from ecocomp.ledgers.ledger import Ledger
 from ecocomp.months import parse_month
-from ecocomp.reports.manifest import InputFile
 from ecocomp.reports.model import Chart, Column, Report
-from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.catalogue import TableCheck, TariffFamily
+
+if TYPE_CHECKING:  # the computation is imported by the methods that run it: the registry needs none
+    import pandas as pd
+
+    from ecocomp.families.surcharge.compute import SurchargeResult
+    from ecocomp.ledgers.ledger import Ledger
+    from ecocomp.reports.manifest import InputFile
+    from ecocomp.tariffs.book import TariffBook
 
 __all__ = [
     "SURCHARGE",
@@ -39,7 +40,7 @@ __all__ = [
     "run_surcharge",
 ]
 
-SurchargeRun = Run[SurchargeResult]
+SurchargeRun = Run["SurchargeResult"]
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
 
@@ -131,6 +132,8 @@ class SurchargeFamily:
         book: TariffBook,
         progress: Progress | None,
     ) -> SurchargeResult:
+        from ecocomp.families.surcharge.compute import compute_surcharge
+
         bills, outside = _within(ledgers["bills"].frame, params.period)
         result = compute_surcharge(
             bills,
@@ -163,6 +166,8 @@ class SurchargeFamily:
         return {"from": params.start.isoformat()[:7], "to": params.end.isoformat()[:7]}
 
     def report(self, run: SurchargeRun) -> Report:
+        from ecocomp.families.surcharge.report import surcharge_report
+
         return surcharge_report(run)
 
     def by_place(self, run: SurchargeRun) -> Iterable[PlaceFigures]:
@@ -198,6 +203,8 @@ def run_surcharge(
 ) -> SurchargeRun:
     """Read, check and compute the bills of `period` (first and last month; None: every bill).
     Strict by default: any problem raises `LedgerValidationError`."""
+    from ecocomp.families.run import run_family
+
     months = {} if period is None else {"from": period[0], "to": period[1]}
     params = params_of(SurchargeParams, months)
     paths = {"bills": bills, "ratings": ratings}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,9 +24,11 @@ from ecocomp.cli.common import (
     run_outputs,
 )
 from ecocomp.families.base import params_of
-from ecocomp.families.water.family import WaterParams, WaterRun, run_water
-from ecocomp.families.water.report import water_report
+from ecocomp.families.water.family import WaterParams
 from ecocomp.tariffs.book import TariffBook
+
+if TYPE_CHECKING:  # the run is imported when the command runs: its help needs none of it
+    from ecocomp.families.water.family import WaterRun
 
 
 @exits_on_error
@@ -66,6 +68,9 @@ def water(
     Without -o: what each district paid, received and its net, here; with -o: the report (per
     section, month and factor, per district, 剔除记录, the tariff tables used).
     """
+    from ecocomp.families.water.family import run_water
+    from ecocomp.families.water.report import water_report
+
     with run_outputs([sections, monitoring, shares], [("--output", output)], issues_out) as out:
         book = TariffBook.load(tariffs or [])
         params = params_of(WaterParams, {"from": start, "to": end})

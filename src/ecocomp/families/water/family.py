@@ -10,28 +10,28 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ecocomp.families.base import LedgerRole, Period, PlaceFigures, Progress, Reconciliation, Run, params_of
-from ecocomp.families.run import run_family
 from ecocomp.families.water.checks import check_taihu_factors, check_taihu_tp_factor
-from ecocomp.families.water.compute import WaterResult, compute_water
 from ecocomp.families.water.ledgers import KINDS
-from ecocomp.families.water.report import water_report
 from ecocomp.families.water.tables import TARIFF_FAMILIES
 from ecocomp.ledgers.kinds import Kind
-from ecocomp.ledgers.ledger import Ledger
 from ecocomp.months import parse_month
-from ecocomp.reports.manifest import InputFile
 from ecocomp.reports.model import Chart, Column, Report
-from ecocomp.tariffs.book import TariffBook
 from ecocomp.tariffs.catalogue import TableCheck, TariffFamily
+
+if TYPE_CHECKING:  # the computation is imported by the methods that run it: the registry needs none
+    from ecocomp.families.water.compute import WaterResult
+    from ecocomp.ledgers.ledger import Ledger
+    from ecocomp.reports.manifest import InputFile
+    from ecocomp.tariffs.book import TariffBook
 
 __all__ = ["WATER", "WaterFamily", "WaterParams", "WaterRun", "WaterSettings", "run_water"]
 
-WaterRun = Run[WaterResult]
+WaterRun = Run["WaterResult"]
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
 
@@ -108,6 +108,8 @@ class WaterFamily:
     def compute(
         self, ledgers: Mapping[str, Ledger], params: WaterParams, book: TariffBook, progress: Progress | None
     ) -> WaterResult:
+        from ecocomp.families.water.compute import compute_water
+
         shares = ledgers.get("shares")
         return compute_water(
             ledgers["sections"].frame,
@@ -151,6 +153,8 @@ class WaterFamily:
         return {"from": f"{params.start:%Y-%m}", "to": f"{params.end:%Y-%m}"}
 
     def report(self, run: WaterRun) -> Report:
+        from ecocomp.families.water.report import water_report
+
         return water_report(run)
 
     def by_place(self, run: WaterRun) -> Iterable[PlaceFigures]:
@@ -173,6 +177,8 @@ def run_water(
     skip_invalid: bool = False,
 ) -> WaterRun:
     """Read, check and compute. Strict by default: any problem raises `LedgerValidationError`."""
+    from ecocomp.families.run import run_family
+
     params = params_of(WaterParams, {"from": start, "to": end})
     paths = {"sections": sections, "monitoring": monitoring, "shares": shares}
     return cast(WaterRun, run_family(WATER, paths, params, book=book, skip_invalid=skip_invalid))
