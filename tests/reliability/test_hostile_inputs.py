@@ -742,6 +742,7 @@ def test_ctrl_c_exits_130_without_a_traceback(tmp_path: Path, delay: float) -> N
     process = _start(["surcharge", str(EX18 / "bills.csv"), str(EX18 / "ratings.csv")], tmp_path)
     time.sleep(delay)
     if process.poll() is not None:
+        process.communicate()  # read and close its pipes (an open pipe is a ResourceWarning)
         pytest.skip(f"the run ended within {delay} s, before the signal")  # a very fast machine
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
