@@ -248,6 +248,23 @@ PUNCTUATION_EN = (("（", " ("), ("）", ")"), ("；", "; "), ("：", ": "), ("�
 
 Template = str | Callable[[re.Match[str]], str]
 
+#: Amounts and rates in English, for every family's composed texts: after the family's own
+#: phrases (which may name an amount in yuan within a phrase of their own), rates before amounts.
+MONEY_PHRASES_EN: tuple[tuple[str, Template], ...] = (
+    (r"元/百公斤", "yuan/100 kg"),
+    (r"元/千克", "yuan/kg"),
+    (r"元/吨", "yuan/t"),
+    (r"元/千瓦时", "yuan/kWh"),
+    (r"元/立方米", "yuan/m³"),
+    (r"([\d.]) 元", r"\1 yuan"),
+)
+#: Masses in English (a pollutant's quantity or load; never a water volume).
+MASS_PHRASES_EN: tuple[tuple[str, Template], ...] = (
+    (r"([\d.]) 百公斤", r"\1 100 kg"),
+    (r"([\d.]) 千克", r"\1 kg"),
+    (r"([\d.]) 吨", r"\1 t"),
+)
+
 
 def phrases(rules: Sequence[tuple[str, Template]]) -> Callable[[str], str]:
     """A text through every one of `rules` in order (regex, template, as `re.sub` writes them;

@@ -9,7 +9,15 @@ from dataclasses import asdict, fields, replace
 from decimal import Decimal
 
 from ecocomp.codes import NAME_EN, POLLUTANT_ZH, REGION_EN, UNIT_ZH
-from ecocomp.families.base import Run, in_languages, patterns, phrases, rendered
+from ecocomp.families.base import (
+    MASS_PHRASES_EN,
+    MONEY_PHRASES_EN,
+    Run,
+    in_languages,
+    patterns,
+    phrases,
+    rendered,
+)
 from ecocomp.families.fund.compute import FundLine, FundResult, PayerFund
 from ecocomp.families.run import family_report, summary_table
 from ecocomp.reports.model import Column, Report, Table, never_empty
@@ -48,15 +56,10 @@ TEXT_EN = phrases(
         (r"；返还 ", "; return "),
         (r"；奖励 ", "; reward "),
         (r"；净上缴 ", "; net paid "),
-        (r"元/百公斤", "yuan/100 kg"),
-        (r"元/千克", "yuan/kg"),
-        (r"元/吨", "yuan/t"),
-        (r"([\d.]) 百公斤", r"\1 100 kg"),
-        (r"([\d.]) 千克", r"\1 kg"),
-        (r"([\d.]) 吨", r"\1 t"),
-        (r"([\d.]) 元", r"\1 yuan"),
         *((zh, en) for zh, en in REGION_EN.items()),
         *_NAMES,
+        *MONEY_PHRASES_EN,
+        *MASS_PHRASES_EN,
     )
 )
 #: A list of names (任务、指标) in English.

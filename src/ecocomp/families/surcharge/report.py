@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 from ecocomp.codes import COLOUR_ZH
 from ecocomp.errors import LedgerIssue
-from ecocomp.families.base import Progress, Run, in_languages, phrases, rendered
+from ecocomp.families.base import MONEY_PHRASES_EN, Progress, Run, in_languages, phrases, rendered
 from ecocomp.families.run import family_report
 from ecocomp.families.surcharge.compute import GroupTotal, SurchargeResult
 from ecocomp.reports.manifest import rejected_table
@@ -62,10 +62,8 @@ EXPLANATION_EN = phrases(
         (r"，连续两次红色按黑色计", ", red twice in a row: charged as black"),
         (r" 未评价", " not rated"),
         *((rf"，按{zh}计（unrated，", rf", charged as {code} (unrated, ") for code, zh in COLOUR_ZH.items()),
-        (r"元/千瓦时", "yuan/kWh"),
-        (r"元/立方米", "yuan/m³"),
-        (r"([\d.]) 元", r"\1 yuan"),
         (r"^无计费账单$", "no bill charged"),
+        *MONEY_PHRASES_EN,
     )
 )
 

@@ -22,7 +22,16 @@ from ecocomp.codes import (
     PROVINCE,
     SHARE_ROLE_ZH,
 )
-from ecocomp.families.base import Run, Template, in_languages, patterns, phrases, rendered
+from ecocomp.families.base import (
+    MASS_PHRASES_EN,
+    MONEY_PHRASES_EN,
+    Run,
+    Template,
+    in_languages,
+    patterns,
+    phrases,
+    rendered,
+)
 from ecocomp.families.run import family_report, summary_table
 from ecocomp.families.water.compute import WaterResult
 from ecocomp.families.water.rules import plain
@@ -107,9 +116,6 @@ LINE_EN = phrases(
         (r"（其他，", " (other basins, "),
         (r"，其中省级留存 ([\d.,]+) 元", r", of which the province keeps \1 yuan"),
         (r"，其中市级留存 ([\d.,]+) 元", r", of which the city keeps \1 yuan"),
-        (r"元/吨", "yuan/t"),
-        (r"([\d.]) 吨", r"\1 t"),
-        (r"([\d.]) 元", r"\1 yuan"),
         (r"，金额 ", ", amount "),
         (r"断面当月全部因子达标，", "every factor met its target this month: "),
         (r" 经省财政 付 ", " pays, through the provincial treasury, "),
@@ -128,6 +134,8 @@ LINE_EN = phrases(
         (r"(?<=[ ，:])下游 ", "downstream "),
         (r"(?<= )上游 ", "upstream "),
         (r"(?<= )下游 ", "downstream "),
+        *MONEY_PHRASES_EN,
+        *MASS_PHRASES_EN,
     )
 )
 #: 不计算原因 in English: the computation's text with its Chinese labels translated.
